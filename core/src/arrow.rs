@@ -1,0 +1,1 @@
+//! LAS → Arrow → Parquet.

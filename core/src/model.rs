@@ -1,0 +1,1 @@
+//! Well model: units, curve families, well identity, coordinates.

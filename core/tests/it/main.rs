@@ -1,0 +1,1 @@
+//! Core integration tests: one binary, one module per area.

@@ -1,0 +1,1 @@
+//! MudRock backend library.
