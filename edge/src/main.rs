@@ -1,1 +1,5 @@
-fn main() {}
+//! The `mudrock` binary; everything it does is in `mudrock_edge::cli`.
+
+fn main() -> std::process::ExitCode {
+    mudrock_edge::cli::main()
+}

@@ -3,6 +3,19 @@
 //! Every real-world breakage the reader meets is either repaired, with a [`Warning`] that names the line,
 //! or refused with a [`LasError`] that names the line (and column where it helps). It never panics on
 //! input and never returns silently wrong rows.
+//!
+//! Layout: `input` turns bytes into lines (encodings, chunked reading), `header` reads header lines and
+//! section titles, `tokens` and `data` turn data lines into columns, `reader` drives the sections, and
+//! `writer` writes LAS 2.0.
 
+mod data;
+mod header;
+mod input;
+mod reader;
+mod tokens;
 mod types;
+mod writer;
+
+pub use reader::{read, read_bytes};
 pub use types::*;
+pub use writer::write_las2;

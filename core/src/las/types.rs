@@ -111,7 +111,10 @@ impl DataSet {
         self.columns.first().map_or(0, Column::len)
     }
     pub fn column(&self, mnemonic: &str) -> Option<&Column> {
-        let i = self.curves.iter().position(|c| c.mnemonic.eq_ignore_ascii_case(mnemonic))?;
+        let i = self
+            .curves
+            .iter()
+            .position(|c| c.mnemonic.eq_ignore_ascii_case(mnemonic))?;
         self.columns.get(i)
     }
 }
@@ -203,6 +206,8 @@ impl LasFile {
     }
     /// A `~W` value by mnemonic, `None` when absent or blank.
     pub fn well_value(&self, mnemonic: &str) -> Option<&str> {
-        self.well_item(mnemonic).map(|i| i.value.as_str()).filter(|v| !v.is_empty())
+        self.well_item(mnemonic)
+            .map(|i| i.value.as_str())
+            .filter(|v| !v.is_empty())
     }
 }

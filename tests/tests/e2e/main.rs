@@ -1,1 +1,3 @@
-//! End-to-end tests.
+//! End-to-end tests: one binary, one module per scenario.
+
+mod readme_demo;

@@ -1,1 +1,0 @@
-//! LAS → Arrow → Parquet.

@@ -1,0 +1,261 @@
+//! LAS log data → one Arrow `RecordBatch`, sorted by depth, with the metadata described in the module
+//! doc of [`crate::arrow`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use serde::Serialize;
+
+use super::{
+    ConvertError, FIELD_API_CODE, FIELD_CANONICAL_UNIT, FIELD_DESCRIPTION, FIELD_FAMILY,
+    FIELD_FAMILY_RESOLVED_BY, FIELD_MNEMONIC, FIELD_ORIGINAL_MNEMONIC, FIELD_UNIT, FORMAT_VERSION,
+    SCHEMA_DATA_SET, SCHEMA_ENCODING, SCHEMA_FORMAT, SCHEMA_HEADER, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT,
+    SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER, SCHEMA_SOURCE_SHA256,
+    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID,
+};
+use crate::las::{Column, LasFile, LasVersion};
+use crate::layout::{LogId, WellId};
+use crate::model::{CurveMeta, ResolvedBy, WellHeader};
+
+/// The order of a log's index values as found in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DepthOrder {
+    /// No rows.
+    Empty,
+    /// One row, or every row at the same depth.
+    Constant,
+    /// Never decreasing (repeated depths allowed), at least one step up.
+    Increasing,
+    /// Never increasing (repeated depths allowed), at least one step down.
+    Decreasing,
+    /// Goes up and down.
+    Unordered,
+    /// Some index value is null, or the index is text: no order can be given.
+    NullIndex,
+}
+
+impl DepthOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepthOrder::Empty => "empty",
+            DepthOrder::Constant => "constant",
+            DepthOrder::Increasing => "increasing",
+            DepthOrder::Decreasing => "decreasing",
+            DepthOrder::Unordered => "unordered",
+            DepthOrder::NullIndex => "null_index",
+        }
+    }
+}
+
+fn order_of(depth: &[f64]) -> DepthOrder {
+    if depth.is_empty() {
+        return DepthOrder::Empty;
+    }
+    if depth.iter().any(|d| d.is_nan()) {
+        return DepthOrder::NullIndex;
+    }
+    let (mut up, mut down) = (false, false);
+    for w in depth.windows(2) {
+        up |= w[1] > w[0];
+        down |= w[1] < w[0];
+    }
+    match (up, down) {
+        (false, false) => DepthOrder::Constant,
+        (true, false) => DepthOrder::Increasing,
+        (false, true) => DepthOrder::Decreasing,
+        (true, true) => DepthOrder::Unordered,
+    }
+}
+
+/// The order of the main log's index (first curve). Whether `Unordered` is acceptable is the caller's
+/// validation to decide; [`las_to_record_batch`] sorts it either way.
+pub fn depth_order(las: &LasFile) -> DepthOrder {
+    match las.log.columns.first() {
+        None => DepthOrder::Empty,
+        Some(Column::Text(_)) => DepthOrder::NullIndex,
+        Some(Column::Numeric(d)) => order_of(d),
+    }
+}
+
+/// Optional facts that go into the schema metadata.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOptions {
+    pub log_id: Option<LogId>,
+    /// The SHA-256 of the ingested bytes (hex).
+    pub source_sha256: Option<String>,
+}
+
+/// The main log of `las` as one batch (see [`las_to_record_batch_with`]).
+pub fn las_to_record_batch(las: &LasFile, well_id: &WellId) -> Result<RecordBatch, ConvertError> {
+    las_to_record_batch_with(las, well_id, &BatchOptions::default())
+}
+
+fn version_str(v: LasVersion) -> &'static str {
+    match v {
+        LasVersion::V1_2 => "1.2",
+        LasVersion::V2_0 => "2.0",
+        LasVersion::V3_0 => "3.0",
+    }
+}
+
+fn resolved_by_str(r: ResolvedBy) -> &'static str {
+    match r {
+        ResolvedBy::Alias => "alias",
+        ResolvedBy::Unit => "unit",
+        ResolvedBy::Description => "description",
+        ResolvedBy::Nothing => "nothing",
+    }
+}
+
+fn field_metadata(meta: &CurveMeta) -> HashMap<String, String> {
+    let mut m = HashMap::from([
+        (FIELD_MNEMONIC.to_owned(), meta.mnemonic.clone()),
+        (FIELD_ORIGINAL_MNEMONIC.to_owned(), meta.original_mnemonic.clone()),
+        (FIELD_UNIT.to_owned(), meta.unit.clone()),
+        (FIELD_DESCRIPTION.to_owned(), meta.description.clone()),
+        (FIELD_FAMILY.to_owned(), meta.family.as_str().to_owned()),
+        (
+            FIELD_FAMILY_RESOLVED_BY.to_owned(),
+            resolved_by_str(meta.resolved_by).to_owned(),
+        ),
+        (FIELD_API_CODE.to_owned(), meta.api_code.clone()),
+    ]);
+    if let Some(u) = meta.canonical_unit {
+        m.insert(FIELD_CANONICAL_UNIT.to_owned(), u.symbol().to_owned());
+    }
+    m
+}
+
+/// The main log of `las` as one batch: index first (non-null `Float64`), rows sorted ascending by depth
+/// (a stable sort, so rows at equal depths keep their file order), numeric curves `Float64` with NaN →
+/// null, text curves `Utf8`.
+///
+/// Refuses (rather than drop or invent rows): no curves, a text or null index, columns of unequal length,
+/// duplicate curve names.
+pub fn las_to_record_batch_with(
+    las: &LasFile,
+    well_id: &WellId,
+    opts: &BatchOptions,
+) -> Result<RecordBatch, ConvertError> {
+    let log = &las.log;
+    let Some(index_info) = log.curves.first() else {
+        return Err(ConvertError::NoCurves);
+    };
+    if log.curves.len() != log.columns.len() {
+        return Err(ConvertError::ColumnCount {
+            curves: log.curves.len(),
+            columns: log.columns.len(),
+        });
+    }
+    let depth = match log.columns.first() {
+        Some(Column::Numeric(d)) => d.as_slice(),
+        Some(Column::Text(_)) => return Err(ConvertError::TextIndex(index_info.mnemonic.clone())),
+        None => return Err(ConvertError::NoCurves),
+    };
+    if let Some(row) = depth.iter().position(|d| d.is_nan()) {
+        return Err(ConvertError::NullIndex {
+            curve: index_info.mnemonic.clone(),
+            row,
+        });
+    }
+    let rows = depth.len();
+    let mut seen = std::collections::HashSet::new();
+    for (info, col) in log.curves.iter().zip(&log.columns) {
+        if col.len() != rows {
+            return Err(ConvertError::RaggedColumn {
+                curve: info.mnemonic.clone(),
+                len: col.len(),
+                expected: rows,
+            });
+        }
+        if !seen.insert(info.mnemonic.as_str()) {
+            return Err(ConvertError::DuplicateName(info.mnemonic.clone()));
+        }
+    }
+
+    let source_order = order_of(depth);
+    // `None` keeps file order; otherwise the row permutation that sorts by depth.
+    let perm: Option<Vec<usize>> = match source_order {
+        DepthOrder::Empty | DepthOrder::Constant | DepthOrder::Increasing => None,
+        DepthOrder::Decreasing | DepthOrder::Unordered | DepthOrder::NullIndex => {
+            let mut p: Vec<usize> = (0..rows).collect();
+            p.sort_by(|&a, &b| depth[a].total_cmp(&depth[b]));
+            Some(p)
+        }
+    };
+    let row_order = |i: usize| perm.as_ref().map_or(i, |p| p[i]);
+
+    let mut fields = Vec::with_capacity(log.curves.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(log.curves.len());
+    for (pos, (info, col)) in log.curves.iter().zip(&log.columns).enumerate() {
+        let meta = if pos == 0 {
+            CurveMeta::from_index_info(info)
+        } else {
+            CurveMeta::from_info(info)
+        };
+        let (data_type, array): (DataType, ArrayRef) = match col {
+            Column::Numeric(v) => (
+                DataType::Float64,
+                Arc::new(
+                    (0..rows)
+                        .map(|i| Some(v[row_order(i)]).filter(|x| !x.is_nan()))
+                        .collect::<Float64Array>(),
+                ),
+            ),
+            Column::Text(v) => (
+                DataType::Utf8,
+                Arc::new(
+                    (0..rows)
+                        .map(|i| v[row_order(i)].as_deref())
+                        .collect::<StringArray>(),
+                ),
+            ),
+        };
+        fields.push(Field::new(&info.mnemonic, data_type, pos != 0).with_metadata(field_metadata(&meta)));
+        arrays.push(array);
+    }
+
+    let header = WellHeader::from_las(las);
+    let mut metadata = HashMap::from([
+        (SCHEMA_FORMAT.to_owned(), FORMAT_VERSION.to_owned()),
+        (SCHEMA_WELL_ID.to_owned(), well_id.as_str().to_owned()),
+        (SCHEMA_LAS_VERSION.to_owned(), version_str(las.version).to_owned()),
+        (SCHEMA_ENCODING.to_owned(), las.encoding.to_owned()),
+        (SCHEMA_DATA_SET.to_owned(), log.name.clone()),
+        (SCHEMA_INDEX_COLUMN.to_owned(), index_info.mnemonic.clone()),
+        (SCHEMA_INDEX_UNIT.to_owned(), index_info.unit.clone()),
+        (SCHEMA_SOURCE_ORDER.to_owned(), source_order.as_str().to_owned()),
+        (SCHEMA_WARNING_COUNT.to_owned(), las.warnings.len().to_string()),
+        (SCHEMA_HEADER.to_owned(), serde_json::to_string(&las.sections)?),
+        (SCHEMA_WELL_HEADER.to_owned(), serde_json::to_string(&header)?),
+    ]);
+    if let Some(n) = las.null_value {
+        metadata.insert(SCHEMA_NULL_VALUE.to_owned(), n.to_string());
+    }
+    if let Some(log_id) = &opts.log_id {
+        metadata.insert(SCHEMA_LOG_ID.to_owned(), log_id.as_str().to_owned());
+    }
+    if let Some(sha) = &opts.source_sha256 {
+        metadata.insert(SCHEMA_SOURCE_SHA256.to_owned(), sha.clone());
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
+    Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders() {
+        assert_eq!(order_of(&[]), DepthOrder::Empty);
+        assert_eq!(order_of(&[1.0]), DepthOrder::Constant);
+        assert_eq!(order_of(&[1.0, 1.0]), DepthOrder::Constant);
+        assert_eq!(order_of(&[1.0, 1.0, 2.0]), DepthOrder::Increasing);
+        assert_eq!(order_of(&[3.0, 2.0, 2.0]), DepthOrder::Decreasing);
+        assert_eq!(order_of(&[1.0, 3.0, 2.0]), DepthOrder::Unordered);
+        assert_eq!(order_of(&[1.0, f64::NAN]), DepthOrder::NullIndex);
+    }
+}

@@ -1,0 +1,763 @@
+//! The columns of one data set, built line by line: a byte-level fast path for clean numeric lines, and
+//! a tolerant path for everything else that repairs (with a warning) or refuses (with an error naming
+//! line and column). Values go straight into per-column vectors; no copy of the text is kept.
+
+use std::collections::HashMap;
+
+use super::input::TextDecoder;
+use super::tokens::{Delim, RunOn, Token, Unterminated, comma_decimal, is_null_token, number, run_on, split};
+use super::types::{Column, CurveInfo, DataSet, LasError, LasErrorKind, Warning, WarningKind};
+
+/// A quoted LAS 3.0 value may run over several lines; past this size it is taken as an unclosed quote.
+const MAX_QUOTED: usize = 1 << 20;
+
+/// Which numbers mean "no value".
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NullPolicy {
+    /// The header `NULL` (NaN when there is none, so that nothing compares equal to it).
+    pub header: f64,
+    /// Without a header `NULL`, the values the spec calls common (-999.25, -9999, -9999.25) are nulls
+    /// too, each with a warning. With a header `NULL` they are data: a real value is never nulled on a guess.
+    pub standard: bool,
+}
+
+impl NullPolicy {
+    pub(crate) fn new(header: Option<f64>) -> Self {
+        Self {
+            header: header.unwrap_or(f64::NAN),
+            standard: header.is_none(),
+        }
+    }
+    #[inline]
+    fn is_standard(&self, v: f64) -> bool {
+        self.standard && (v == -999.25 || v == -9999.0 || v == -9999.25)
+    }
+}
+
+/// How to read the data lines of one data set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DataConfig {
+    pub delim: Delim,
+    pub wrap: bool,
+    pub nulls: NullPolicy,
+    /// Rows expected from STRT/STOP/STEP, used only to reserve memory.
+    pub expected_rows: Option<usize>,
+    /// Check that the index (first column) advances by a constant step.
+    pub check_step: bool,
+}
+
+/// One value of a row on the tolerant path.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Num(f64),
+    Null,
+    Text(String),
+}
+
+/// Warnings about data repeat per value; one warning per kind and column keeps them readable, with the
+/// first line and a count.
+#[derive(Default)]
+struct Coalesced {
+    list: Vec<(Warning, usize)>,
+    index: HashMap<(usize, usize), usize>,
+}
+
+/// Keys for warnings that are not about one column: whole rows, the index step, and renamed added
+/// curves (each rename its own key, counting down from `ADDED`).
+const ROW: usize = usize::MAX;
+const STEP: usize = usize::MAX - 1;
+const ADDED: usize = usize::MAX - 2;
+
+impl Coalesced {
+    fn add(&mut self, column: usize, line: usize, kind: WarningKind, message: impl FnOnce() -> String) {
+        let key = (kind as usize, column);
+        match self.index.get(&key) {
+            Some(&i) => {
+                if let Some(entry) = self.list.get_mut(i) {
+                    entry.1 += 1;
+                }
+            }
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push((
+                    Warning {
+                        line,
+                        kind,
+                        message: message(),
+                    },
+                    1,
+                ));
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Warning> {
+        self.list
+            .into_iter()
+            .map(|(mut w, n)| {
+                if n > 1 {
+                    w.message
+                        .push_str(&format!(" ({n} times; the first is on this line)"));
+                }
+                w
+            })
+            .collect()
+    }
+}
+
+/// Tracks the index column to report irregular steps as they are read (the line is known then).
+struct StepCheck {
+    enabled: bool,
+    prev: f64,
+    step: f64,
+}
+
+/// Builds the columns of one data set.
+pub(crate) struct DataBuilder {
+    pub name: String,
+    pub curves: Vec<CurveInfo>,
+    /// Line of the section title.
+    pub line: usize,
+    nums: Vec<Vec<f64>>,
+    /// `Some` for columns kept as text.
+    texts: Vec<Option<Vec<Option<String>>>>,
+    any_text: bool,
+    delim: Delim,
+    wrap: bool,
+    nulls: NullPolicy,
+    /// The first data line takes the tolerant path, which checks the delimiter and the wrap mode.
+    seen_line: bool,
+    /// Wrapped mode: the values of the row being assembled, and the line it started on.
+    row: Vec<Cell>,
+    row_line: usize,
+    /// A quoted value still open: the line it started on and the text so far.
+    carry: Option<(usize, String)>,
+    step: StepCheck,
+    warnings: Coalesced,
+    /// Curve names on the data section's title line (`~A  DEPTH  GR`), for columns `~C` does not define.
+    title_names: Vec<String>,
+}
+
+fn data_error(line: usize, column: Option<usize>, message: String) -> LasError {
+    LasError {
+        kind: LasErrorKind::Data,
+        line,
+        column,
+        message,
+    }
+}
+
+/// 1-based character column of a byte offset.
+fn char_column(line: &str, offset: usize) -> usize {
+    line.get(..offset).map_or(offset, |s| s.chars().count()) + 1
+}
+
+/// The shortest text that reads back as the same `f64` (plain decimal, or exponent form for very large
+/// or small magnitudes where plain decimal would be long).
+pub(crate) fn format_f64(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-5..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+impl DataBuilder {
+    pub(crate) fn new(
+        name: String,
+        curves: Vec<CurveInfo>,
+        line: usize,
+        title_names: Vec<String>,
+        cfg: DataConfig,
+    ) -> Self {
+        let n = curves.len();
+        // The header's row count is a hint, not a promise: reserve at most 4 Mi values (32 MiB) in all,
+        // so a lying header cannot make a tablet allocate gigabytes; the vectors grow past it as needed.
+        let reserve = cfg.expected_rows.unwrap_or(0).min((1 << 22) / n.max(1));
+        let texts: Vec<Option<Vec<Option<String>>>> = curves
+            .iter()
+            .map(|c| super::header::is_string_hint(&c.description).then(Vec::new))
+            .collect();
+        let any_text = texts.iter().any(Option::is_some);
+        let nums = texts
+            .iter()
+            .map(|t| {
+                if t.is_none() {
+                    Vec::with_capacity(reserve)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        Self {
+            name,
+            curves,
+            line,
+            nums,
+            texts,
+            any_text,
+            delim: cfg.delim,
+            wrap: cfg.wrap,
+            nulls: cfg.nulls,
+            seen_line: false,
+            row: Vec::with_capacity(n),
+            row_line: 0,
+            carry: None,
+            step: StepCheck {
+                enabled: cfg.check_step && n > 0,
+                prev: f64::NAN,
+                step: f64::NAN,
+            },
+            warnings: Coalesced::default(),
+            title_names,
+        }
+    }
+
+    pub(crate) fn delim(&self) -> Delim {
+        self.delim
+    }
+    pub(crate) fn wrap(&self) -> bool {
+        self.wrap
+    }
+
+    fn ncols(&self) -> usize {
+        self.curves.len()
+    }
+
+    fn mnemonic(&self, c: usize) -> &str {
+        self.curves.get(c).map_or("?", |ci| ci.mnemonic.as_str())
+    }
+
+    /// One non-blank, non-comment line of the data section.
+    pub(crate) fn line(&mut self, no: usize, bytes: &[u8], dec: &mut TextDecoder) -> Result<(), LasError> {
+        if self.seen_line && !self.wrap && !self.any_text && self.carry.is_none() {
+            let ok = match self.delim.byte() {
+                None => self.fast_whitespace(bytes),
+                Some(d) => self.fast_delimited(bytes, d),
+            };
+            if ok {
+                self.after_row(no);
+                return Ok(());
+            }
+        }
+        let text = dec.decode(no, bytes);
+        self.slow_line(no, &text)
+    }
+
+    /// Undo the values a failed fast-path attempt pushed.
+    #[cold]
+    fn rollback(&mut self, pushed: usize) {
+        for col in self.nums.iter_mut().take(pushed) {
+            col.pop();
+        }
+    }
+
+    /// Blank-separated numbers, exactly one per curve, none of them a disguised null.
+    #[inline]
+    fn fast_whitespace(&mut self, line: &[u8]) -> bool {
+        let n = self.nums.len();
+        let null = self.nulls.header;
+        let mut c = 0;
+        let mut i = 0;
+        let len = line.len();
+        while i < len {
+            let b = line[i];
+            if b == b' ' || b == b'\t' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < len && line[i] != b' ' && line[i] != b'\t' {
+                i += 1;
+            }
+            let Some(v) = (if c < n { number(&line[start..i]) } else { None }) else {
+                self.rollback(c);
+                return false;
+            };
+            if self.nulls.is_standard(v) {
+                self.rollback(c);
+                return false;
+            }
+            self.nums[c].push(if v == null { f64::NAN } else { v });
+            c += 1;
+        }
+        if c != n {
+            self.rollback(c);
+            return false;
+        }
+        true
+    }
+
+    /// LAS 3.0 comma- or tab-delimited numbers, blanks around them allowed.
+    #[inline]
+    fn fast_delimited(&mut self, line: &[u8], d: u8) -> bool {
+        let n = self.nums.len();
+        let null = self.nulls.header;
+        let mut c = 0;
+        let mut ok = true;
+        for field in line.split(|&b| b == d) {
+            let field = field.trim_ascii();
+            let v = if c < n { number(field) } else { None };
+            match v {
+                Some(v) if !self.nulls.is_standard(v) => {
+                    self.nums[c].push(if v == null { f64::NAN } else { v });
+                    c += 1;
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok || c != n {
+            self.rollback(c);
+            return false;
+        }
+        true
+    }
+
+    fn slow_line(&mut self, no: usize, text: &str) -> Result<(), LasError> {
+        let joined;
+        let (start_no, line): (usize, &str) = match self.carry.take() {
+            Some((start, mut acc)) => {
+                acc.push('\n');
+                acc.push_str(text);
+                joined = acc;
+                (start, joined.as_str())
+            }
+            None => (no, text),
+        };
+        let mut tokens = match split(line, self.delim) {
+            Ok(t) => t,
+            Err(Unterminated) => {
+                if line.len() > MAX_QUOTED {
+                    return Err(data_error(
+                        start_no,
+                        None,
+                        "a quoted value opened on this line is not closed within 1 MiB".to_string(),
+                    ));
+                }
+                self.carry = Some((start_no, line.to_string()));
+                return Ok(());
+            }
+        };
+        if !self.seen_line {
+            self.seen_line = true;
+            tokens = self.first_line_checks(start_no, line, tokens);
+        }
+        if self.wrap {
+            self.wrapped_tokens(start_no, tokens)
+        } else {
+            self.row_tokens(start_no, line, tokens)
+        }
+    }
+
+    /// The first data line says how the data is laid out when the header does not: commas between
+    /// values without a `DLM`, or wrapped rows under `WRAP NO`.
+    fn first_line_checks<'a>(&mut self, no: usize, line: &'a str, tokens: Vec<Token<'a>>) -> Vec<Token<'a>> {
+        let n = self.ncols();
+        let mut tokens = tokens;
+        if self.delim == Delim::Whitespace
+            && n > 1
+            && tokens.len() != n
+            && line.contains(',')
+            && let Ok(by_comma) = split(line, Delim::Comma)
+            && by_comma.len() == n
+        {
+            self.delim = Delim::Comma;
+            self.warnings.add(ROW, no, WarningKind::Other, || {
+                format!("values are separated by commas though no DLM says so; the {} data is read as comma-delimited", self.name)
+            });
+            tokens = by_comma;
+        }
+        if !self.wrap && tokens.len() > n {
+            self.add_curves(no, tokens.len());
+        }
+        if !self.wrap && n > 1 && tokens.len() == 1 {
+            self.wrap = true;
+            self.warnings.add(ROW, no, WarningKind::HeaderMismatch, || {
+                format!("WRAP is not YES, but the first {} data line holds one value of {n}; the data is read as wrapped", self.name)
+            });
+        }
+        tokens
+    }
+
+    /// The first row has more values than there are curves: the data has columns the definitions
+    /// forgot. They become curves of their own, named by the title line when it names every column,
+    /// so no value moves to another column. (A later row with extra values is an error instead.)
+    fn add_curves(&mut self, no: usize, count: usize) {
+        let n = self.ncols();
+        let named = self.title_names.len() == count;
+        for k in n..count {
+            let name = if named {
+                self.title_names.get(k).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            self.curves.push(CurveInfo {
+                mnemonic: name.clone(),
+                original_mnemonic: name,
+                unit: String::new(),
+                value: String::new(),
+                description: String::new(),
+                line: no,
+            });
+            self.nums.push(Vec::new());
+            self.texts.push(None);
+        }
+        let mut renames = Vec::new();
+        make_unique(&mut self.curves, &mut renames);
+        for (i, w) in renames.into_iter().enumerate() {
+            self.warnings.add(ADDED - i, w.line, w.kind, || w.message);
+        }
+        let source = if named {
+            "named by the data section's title line"
+        } else {
+            "named UNKNOWN"
+        };
+        self.warnings.add(ROW, no, WarningKind::HeaderMismatch, || {
+            format!("the data has {count} columns but {n} curves are defined; curves {} to {count} were added, {source}", n + 1)
+        });
+    }
+
+    /// One line is one row (unwrapped data).
+    fn row_tokens(&mut self, no: usize, line: &str, mut tokens: Vec<Token<'_>>) -> Result<(), LasError> {
+        let n = self.ncols();
+        if self.delim != Delim::Whitespace
+            && tokens.len() == n + 1
+            && tokens.last().is_some_and(|t| t.text.is_empty() && !t.quoted)
+        {
+            // `1,2,3,`: a delimiter closing the line, not an empty last value.
+            tokens.pop();
+        }
+        let mut cells: Vec<Option<Cell>> = Vec::with_capacity(n);
+        let mut toks: Vec<Option<&Token<'_>>> = tokens.iter().map(Some).collect();
+        if tokens.len() < n {
+            // Run-on numbers (`7.330-19508.961`): only when splitting them makes the row exactly right.
+            let mut expanded: Vec<(Option<&Token<'_>>, Option<Cell>)> = Vec::with_capacity(n);
+            let mut repaired = Vec::new();
+            for t in &tokens {
+                match (!t.quoted && number(t.text.as_bytes()).is_none() && !is_null_token(t.text))
+                    .then(|| run_on(t.text))
+                    .flatten()
+                {
+                    Some(RunOn::Split(values)) => {
+                        repaired.push((t.text, values.len(), true));
+                        expanded.extend(values.into_iter().map(|v| (None, Some(Cell::Num(v)))));
+                    }
+                    Some(RunOn::Unknown(k)) => {
+                        repaired.push((t.text, k, false));
+                        expanded.extend((0..k).map(|_| (None, Some(Cell::Null))));
+                    }
+                    None => expanded.push((Some(t), None)),
+                }
+            }
+            if !repaired.is_empty() && expanded.len() == n {
+                for (text, k, split) in repaired {
+                    self.warnings.add(ROW, no, WarningKind::RunOnNumber, || {
+                        if split {
+                            format!("run-on value `{text}` split into {k} values")
+                        } else {
+                            format!("run-on value `{text}` holds {k} values with no clear boundary; read as {k} nulls")
+                        }
+                    });
+                }
+                toks = expanded.iter().map(|(t, _)| *t).collect();
+                cells = expanded.into_iter().map(|(_, c)| c).collect();
+            }
+        }
+        if toks.len() > n {
+            let extra = tokens.get(n).or(tokens.last());
+            let (column, text) = extra.map_or((None, ""), |t| (Some(char_column(line, t.offset)), t.text));
+            return Err(data_error(
+                no,
+                column,
+                format!(
+                    "{} values on a row but {n} curves are defined; `{text}` has no curve",
+                    toks.len()
+                ),
+            ));
+        }
+        let mut row = Vec::with_capacity(n);
+        for (c, tok) in toks.iter().enumerate() {
+            let ready = cells.get_mut(c).and_then(Option::take);
+            let cell = match (ready, tok) {
+                (Some(cell), _) => self.checked_cell(cell, c, no),
+                (None, Some(t)) => self.interpret(t, c, no),
+                (None, None) => Cell::Null,
+            };
+            row.push(cell);
+        }
+        if row.len() < n {
+            let have = row.len();
+            self.warnings.add(ROW, no, WarningKind::ShortRow, || {
+                format!("row has {have} values but {n} curves are defined; the missing last values are null")
+            });
+            row.resize(n, Cell::Null);
+        }
+        self.push_row(row, no);
+        Ok(())
+    }
+
+    /// Wrapped data: values are counted across lines, a row is complete at one value per curve.
+    fn wrapped_tokens(&mut self, no: usize, tokens: Vec<Token<'_>>) -> Result<(), LasError> {
+        let n = self.ncols();
+        if n == 0 {
+            return Err(LasError {
+                kind: LasErrorKind::NoCurves,
+                line: no,
+                column: None,
+                message: format!("the {} data has values but no curves are defined", self.name),
+            });
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            if self.row.is_empty() {
+                self.row_line = no;
+                if i > 0 {
+                    self.warnings.add(ROW, no, WarningKind::MalformedLine, || {
+                        "a wrapped row starts in the middle of a line; values are counted across lines"
+                            .to_string()
+                    });
+                }
+            }
+            let c = self.row.len();
+            let numeric_col = self.texts.get(c).is_some_and(Option::is_none);
+            let split = if numeric_col
+                && !t.quoted
+                && number(t.text.as_bytes()).is_none()
+                && !is_null_token(t.text)
+            {
+                run_on(t.text)
+            } else {
+                None
+            };
+            let cells: Vec<Cell> = match split {
+                Some(RunOn::Split(values)) => {
+                    self.warnings.add(ROW, no, WarningKind::RunOnNumber, || {
+                        format!("run-on value `{}` split into {} values", t.text, values.len())
+                    });
+                    values.into_iter().map(Cell::Num).collect()
+                }
+                Some(RunOn::Unknown(k)) => {
+                    self.warnings.add(ROW, no, WarningKind::RunOnNumber, || {
+                        format!(
+                            "run-on value `{}` holds {k} values with no clear boundary; read as {k} nulls",
+                            t.text
+                        )
+                    });
+                    vec![Cell::Null; k]
+                }
+                None => vec![self.interpret(t, c, no)],
+            };
+            for cell in cells {
+                let c = self.row.len();
+                let cell = self.checked_cell(cell, c, no);
+                self.row.push(cell);
+                if self.row.len() == n {
+                    let row = std::mem::take(&mut self.row);
+                    let line = self.row_line;
+                    self.push_row(row, line);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Cells made by a repair still go through the null rules of their column.
+    fn checked_cell(&mut self, cell: Cell, c: usize, no: usize) -> Cell {
+        match cell {
+            Cell::Num(v) => self.num_cell(v, c, no),
+            other => other,
+        }
+    }
+
+    fn num_cell(&mut self, v: f64, c: usize, no: usize) -> Cell {
+        if v == self.nulls.header {
+            return Cell::Null;
+        }
+        if self.nulls.is_standard(v) {
+            let m = self.mnemonic(c).to_string();
+            self.warnings.add(c, no, WarningKind::Null, || {
+                format!("{m}: {v} read as null (no NULL value in ~W, and {v} is a common null value)")
+            });
+            return Cell::Null;
+        }
+        Cell::Num(v)
+    }
+
+    /// What one value means in column `c`.
+    fn interpret(&mut self, t: &Token<'_>, c: usize, no: usize) -> Cell {
+        if t.quoted {
+            return Cell::Text(t.text.to_string());
+        }
+        let s = t.text;
+        let is_text_col = self.texts.get(c).is_some_and(Option::is_some);
+        if let Some(v) = number(s.as_bytes()) {
+            return match self.num_cell(v, c, no) {
+                Cell::Num(_) if is_text_col => Cell::Text(s.to_string()),
+                other => other,
+            };
+        }
+        if is_null_token(s) {
+            let m = self.mnemonic(c).to_string();
+            self.warnings.add(c, no, WarningKind::Null, || {
+                if s.is_empty() {
+                    format!("{m}: empty value read as null")
+                } else {
+                    format!("{m}: `{s}` read as null")
+                }
+            });
+            return Cell::Null;
+        }
+        if !is_text_col
+            && self.delim == Delim::Whitespace
+            && let Some(v) = comma_decimal(s)
+        {
+            let m = self.mnemonic(c).to_string();
+            self.warnings.add(c, no, WarningKind::CommaDecimal, || {
+                format!("{m}: `{s}` has a decimal comma; read as {v}")
+            });
+            return self.num_cell(v, c, no);
+        }
+        Cell::Text(s.to_string())
+    }
+
+    fn push_row(&mut self, row: Vec<Cell>, no: usize) {
+        for (c, cell) in row.into_iter().enumerate() {
+            if let Cell::Text(s) = &cell
+                && self.texts.get(c).is_some_and(Option::is_none)
+            {
+                self.make_text_column(c, no, s);
+            }
+            match (cell, self.texts.get_mut(c), self.nums.get_mut(c)) {
+                (cell, Some(Some(text)), _) => text.push(match cell {
+                    Cell::Num(v) => Some(format_f64(v)),
+                    Cell::Null => None,
+                    Cell::Text(s) => Some(s),
+                }),
+                (Cell::Num(v), _, Some(num)) => num.push(v),
+                (_, _, Some(num)) => num.push(f64::NAN),
+                _ => {}
+            }
+        }
+        self.after_row(no);
+    }
+
+    /// A numeric column met a value that is not a number: keep the column as text from now on.
+    fn make_text_column(&mut self, c: usize, no: usize, value: &str) {
+        let old = self.nums.get_mut(c).map(std::mem::take).unwrap_or_default();
+        let text: Vec<Option<String>> = old
+            .into_iter()
+            .map(|v| if v.is_nan() { None } else { Some(format_f64(v)) })
+            .collect();
+        if let Some(slot) = self.texts.get_mut(c) {
+            *slot = Some(text);
+        }
+        self.any_text = true;
+        let m = self.mnemonic(c).to_string();
+        self.warnings.add(c, no, WarningKind::TextColumn, || {
+            format!("{m}: `{value}` is not a number; the curve is kept as text")
+        });
+    }
+
+    fn after_row(&mut self, no: usize) {
+        if !self.step.enabled {
+            return;
+        }
+        let Some(&v) = self.nums.first().and_then(|c| c.last()) else {
+            return;
+        };
+        let prev = self.step.prev;
+        self.step.prev = v;
+        if v.is_nan() || prev.is_nan() {
+            return;
+        }
+        let d = v - prev;
+        if self.step.step.is_nan() {
+            self.step.step = d;
+            return;
+        }
+        let step = self.step.step;
+        if (d - step).abs() > step.abs() * 0.05 + 1e-9 {
+            let m = self.mnemonic(0).to_string();
+            self.warnings.add(STEP, no, WarningKind::IrregularStep, || {
+                format!("{m} steps by {d} here, but by {step} between the first two rows")
+            });
+        }
+    }
+
+    /// The finished data set and the warnings about it.
+    pub(crate) fn finish(mut self) -> Result<(DataSet, Vec<Warning>), LasError> {
+        if let Some((start, _)) = &self.carry {
+            return Err(data_error(
+                *start,
+                None,
+                "a quoted value opened on this line is never closed".to_string(),
+            ));
+        }
+        if !self.row.is_empty() {
+            let n = self.ncols();
+            let have = self.row.len();
+            let line = self.row_line;
+            self.warnings.add(ROW, line, WarningKind::ShortRow, || {
+                format!("the last wrapped row has {have} values but {n} curves are defined; the missing values are null")
+            });
+            let mut row = std::mem::take(&mut self.row);
+            row.resize(n, Cell::Null);
+            self.push_row(row, line);
+        }
+        let columns = self
+            .texts
+            .into_iter()
+            .zip(self.nums)
+            .map(|(t, n)| match t {
+                Some(t) => Column::Text(t),
+                None => Column::Numeric(n),
+            })
+            .collect();
+        let set = DataSet {
+            name: self.name,
+            curves: self.curves,
+            columns,
+            parameters: Vec::new(),
+        };
+        Ok((set, self.warnings.finish()))
+    }
+}
+
+/// Unique mnemonics within a data set: an empty one becomes `UNKNOWN`, repeats become `GR:2`, `GR:3` …
+/// (case-insensitively, as `DataSet::column` looks them up).
+pub(crate) fn make_unique(curves: &mut [CurveInfo], warnings: &mut Vec<Warning>) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for c in curves.iter_mut() {
+        if c.mnemonic.is_empty() {
+            c.mnemonic = "UNKNOWN".to_string();
+            warnings.push(Warning {
+                line: c.line,
+                kind: WarningKind::MalformedLine,
+                message: "curve without a mnemonic; named UNKNOWN".to_string(),
+            });
+        }
+        let key = c.mnemonic.to_lowercase();
+        let count = seen.entry(key.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let mut k = *count;
+            let renamed = loop {
+                let candidate = format!("{}:{k}", c.mnemonic);
+                if !seen.contains_key(&candidate.to_lowercase()) {
+                    break candidate;
+                }
+                k += 1;
+            };
+            warnings.push(Warning {
+                line: c.line,
+                kind: WarningKind::DuplicateMnemonic,
+                message: format!("duplicate mnemonic {} renamed {renamed}", c.mnemonic),
+            });
+            seen.insert(renamed.to_lowercase(), 1);
+            c.mnemonic = renamed;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! Well model: units, curve families, well identity, coordinates.

@@ -1,0 +1,69 @@
+//! `mudrock ingest <paths>... --project P [--json]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use mudrock_core::layout::ProjectId;
+
+use super::{output, progress};
+use crate::discover;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ingest::Ingestor;
+use crate::report::IngestReport;
+
+pub async fn run(
+    ingestor: &Ingestor,
+    project: &ProjectId,
+    inputs: &[PathBuf],
+    json: bool,
+) -> Result<ExitCode> {
+    let files = discover::las_files(inputs)?;
+    if files.is_empty() {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            "no .las files found in the given directories: pass LAS files or directories that contain them",
+        ));
+    }
+    let reports = ingest_with_progress(ingestor, project, &files).await;
+    if json {
+        output::print(&output::json(&reports)?)?;
+    } else {
+        output::print(&output::ingest_table(&reports))?;
+        output::print(&output::ingest_details(&reports))?;
+    }
+    Ok(exit_code(&reports))
+}
+
+/// Ingests with a progress bar on stderr and reports every file that did not go in on stderr, naming
+/// the file and the reason (which names the line when the reader refused the file).
+pub async fn ingest_with_progress(
+    ingestor: &Ingestor,
+    project: &ProjectId,
+    files: &[PathBuf],
+) -> Vec<IngestReport> {
+    let bar = progress::bar(files.len());
+    let reports = ingestor
+        .ingest_files(project, files, |report| {
+            bar.set_message(report.path.clone());
+            bar.inc(1);
+        })
+        .await;
+    bar.finish_and_clear();
+    for r in reports.iter().filter(|r| !r.status.is_success()) {
+        eprintln!(
+            "error: {}: {}: {}",
+            r.path,
+            r.status.as_str(),
+            r.reason.as_deref().unwrap_or("no reason given")
+        );
+    }
+    reports
+}
+
+pub fn exit_code(reports: &[IngestReport]) -> ExitCode {
+    if reports.iter().all(|r| r.status.is_success()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

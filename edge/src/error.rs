@@ -1,0 +1,263 @@
+//! The one error type of the backend, shaped like OpenDAL's: a kind to branch on, a message a person can
+//! act on, key/value context (operation, path, backend …), a retryable flag and the underlying cause.
+
+use std::fmt;
+
+/// What went wrong, coarse enough to branch on (HTTP status, exit code, retry or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The object, file, project or well does not exist.
+    NotFound,
+    /// The input is malformed or fails validation (a bad LAS file, a bad identifier, a bad range).
+    InvalidInput,
+    /// The backend or this build cannot do what was asked.
+    Unsupported,
+    /// The storage or file system refused access.
+    PermissionDenied,
+    /// The object changed or exists when it should not (a lost race, a failed precondition).
+    Conflict,
+    /// A service is temporarily unreachable or rate limited; trying again later may work.
+    Unavailable,
+    /// Configuration is missing or inconsistent.
+    ConfigInvalid,
+    /// Anything else: a bug or an unclassified failure of a dependency.
+    Unexpected,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Unsupported => "Unsupported",
+            ErrorKind::PermissionDenied => "PermissionDenied",
+            ErrorKind::Conflict => "Conflict",
+            ErrorKind::Unavailable => "Unavailable",
+            ErrorKind::ConfigInvalid => "ConfigInvalid",
+            ErrorKind::Unexpected => "Unexpected",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The backend's error. Build it with [`Error::new`] and the `with_*` methods.
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    context: Vec<(&'static str, String)>,
+    retryable: bool,
+    source: Option<Source>,
+}
+
+/// `Result` with the backend's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            context: Vec::new(),
+            retryable: false,
+            source: None,
+        }
+    }
+
+    /// Adds a context pair (`operation`, `path`, `backend`, `file` …). Later pairs are printed after
+    /// earlier ones; a repeated key is kept twice, as it happened.
+    pub fn with_context(mut self, key: &'static str, value: impl fmt::Display) -> Self {
+        self.context.push((key, value.to_string()));
+        self
+    }
+
+    pub fn with_operation(self, operation: &'static str) -> Self {
+        self.with_context("operation", operation)
+    }
+
+    pub fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether the same call may succeed if tried again (a timeout, a rate limit, a dropped connection).
+    pub fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+
+    /// The value of the first context pair with this key.
+    pub fn context(&self, key: &str) -> Option<&str> {
+        self.context
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn context_pairs(&self) -> &[(&'static str, String)] {
+        &self.context
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if !self.context.is_empty() {
+            f.write_str(" (")?;
+            for (i, (k, v)) in self.context.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{k}: {v}")?;
+            }
+            f.write_str(")")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `{:?}` is what `main` returning an error prints: keep it readable, not a struct dump.
+        write!(f, "{} ({}", self.message, self.kind)?;
+        if self.retryable {
+            f.write_str(", retryable")?;
+        }
+        f.write_str(")")?;
+        for (k, v) in &self.context {
+            write!(f, "\n    {k}: {v}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, "\n    source: {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<opendal::Error> for Error {
+    fn from(err: opendal::Error) -> Self {
+        use opendal::ErrorKind as K;
+        let kind = match err.kind() {
+            K::NotFound => ErrorKind::NotFound,
+            K::PermissionDenied => ErrorKind::PermissionDenied,
+            K::Unsupported => ErrorKind::Unsupported,
+            K::ConfigInvalid => ErrorKind::ConfigInvalid,
+            K::AlreadyExists | K::ConditionNotMatch | K::IsSameFile => ErrorKind::Conflict,
+            K::RateLimited => ErrorKind::Unavailable,
+            K::IsADirectory | K::NotADirectory | K::RangeNotSatisfied => ErrorKind::InvalidInput,
+            _ => ErrorKind::Unexpected,
+        };
+        let retryable = err.is_temporary();
+        let message = match kind {
+            ErrorKind::NotFound => "object not found".to_owned(),
+            ErrorKind::PermissionDenied => {
+                "storage refused access: check the permissions of the data directory or bucket".to_owned()
+            }
+            _ => format!("storage operation failed: {}", err.message()),
+        };
+        Error::new(kind, message)
+            .with_retryable(retryable)
+            .with_source(err)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let kind = match err.kind() {
+            K::NotFound => ErrorKind::NotFound,
+            K::PermissionDenied => ErrorKind::PermissionDenied,
+            K::AlreadyExists => ErrorKind::Conflict,
+            K::InvalidInput | K::InvalidData => ErrorKind::InvalidInput,
+            K::Interrupted | K::TimedOut | K::WouldBlock => ErrorKind::Unavailable,
+            _ => ErrorKind::Unexpected,
+        };
+        let retryable = matches!(kind, ErrorKind::Unavailable);
+        Error::new(kind, "I/O error")
+            .with_retryable(retryable)
+            .with_source(err)
+    }
+}
+
+impl From<parquet::errors::ParquetError> for Error {
+    fn from(err: parquet::errors::ParquetError) -> Self {
+        Error::new(ErrorKind::Unexpected, "Parquet encoding or decoding failed").with_source(err)
+    }
+}
+
+impl From<arrow_schema::ArrowError> for Error {
+    fn from(err: arrow_schema::ArrowError) -> Self {
+        Error::new(ErrorKind::Unexpected, "Arrow conversion failed").with_source(err)
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Error::new(ErrorKind::Unexpected, "a background task failed").with_source(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_has_message_context_and_source() {
+        let err = Error::new(ErrorKind::NotFound, "well `W1` not found")
+            .with_operation("stat")
+            .with_context("path", "p/wells/W1")
+            .with_source(std::io::Error::other("disk"));
+        assert_eq!(
+            err.to_string(),
+            "well `W1` not found (operation: stat, path: p/wells/W1): disk"
+        );
+        assert_eq!(err.context("path"), Some("p/wells/W1"));
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn opendal_errors_keep_kind_and_retryable() {
+        let not_found = opendal::Error::new(opendal::ErrorKind::NotFound, "nope");
+        let err = Error::from(not_found);
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        assert!(!err.is_retryable());
+
+        let flaky = opendal::Error::new(opendal::ErrorKind::Unexpected, "reset").set_temporary();
+        let err = Error::from(flaky);
+        assert_eq!(err.kind(), ErrorKind::Unexpected);
+        assert!(err.is_retryable());
+
+        let limited = opendal::Error::new(opendal::ErrorKind::RateLimited, "slow down").set_temporary();
+        assert_eq!(Error::from(limited).kind(), ErrorKind::Unavailable);
+    }
+}

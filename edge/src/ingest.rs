@@ -1,0 +1,489 @@
+//! The ingest pipeline: LAS bytes in, log Parquet + raw bytes + catalog rows out.
+//!
+//! Per file: sha256 → already stored? → parse (core) → validate → Arrow → Parquet → write the log
+//! Parquet, then the raw bytes, then the catalogs. Nothing is written before validation passes, and the
+//! catalogs come last, so a crash leaves at worst unreferenced objects — never a catalog row pointing
+//! at missing data. Files run in parallel (at most `concurrency` at once); parsing and encoding are CPU
+//! work and run on tokio's blocking pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_to_record_batch_with, write_parquet};
+use mudrock_core::las::{Column, LasFile};
+use mudrock_core::layout::{CatalogType, Layout, LogId, ProjectId, WellId};
+use mudrock_core::model::{CurveMeta, LocationConfidence, WellHeader};
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow};
+use crate::error::{Error, ErrorKind, Result};
+use crate::repair;
+use crate::report::{IngestReport, IngestStatus, ReportWarning};
+use crate::storage::StorageManager;
+use crate::validation::{KnownLog, Registry, Subject};
+
+/// Ingests LAS files into projects. Clones share storage, catalogs and the per-project locks.
+#[derive(Clone)]
+pub struct Ingestor {
+    storage: StorageManager,
+    layout: Layout,
+    catalogs: CatalogStore,
+    validation: Arc<Registry>,
+    concurrency: usize,
+}
+
+impl Ingestor {
+    pub fn new(storage: StorageManager, layout: Layout) -> Self {
+        let concurrency = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ingestor {
+            catalogs: CatalogStore::new(storage.clone(), layout.clone()),
+            storage,
+            layout,
+            validation: Arc::new(Registry::standard()),
+            concurrency,
+        }
+    }
+
+    /// How many files are worked on at once (default: the number of CPU cores).
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    pub fn with_validation(mut self, registry: Registry) -> Self {
+        self.validation = Arc::new(registry);
+        self
+    }
+
+    pub fn catalogs(&self) -> &CatalogStore {
+        &self.catalogs
+    }
+
+    pub fn storage(&self) -> &StorageManager {
+        &self.storage
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Reads and ingests the files in parallel; `on_done` sees each report as its file finishes. The
+    /// reports come back in the order of `paths`.
+    pub async fn ingest_files<F>(
+        &self,
+        project: &ProjectId,
+        paths: &[PathBuf],
+        on_done: F,
+    ) -> Vec<IngestReport>
+    where
+        F: Fn(&IngestReport),
+    {
+        let mut indexed: Vec<(usize, IngestReport)> = futures::stream::iter(paths.iter().enumerate())
+            .map(|(i, path)| async move { (i, self.ingest_file(project, path).await) })
+            .buffer_unordered(self.concurrency)
+            .inspect(|(_, report)| on_done(report))
+            .collect()
+            .await;
+        indexed.sort_by_key(|(i, _)| *i);
+        indexed.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Reads one file from disk and ingests it.
+    pub async fn ingest_file(&self, project: &ProjectId, path: &Path) -> IngestReport {
+        let shown = path.display().to_string();
+        match tokio::fs::read(path).await {
+            Ok(bytes) => {
+                let name = path
+                    .file_name()
+                    .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
+                let mut report = self.ingest_bytes(project, &name, Bytes::from(bytes)).await;
+                report.path = shown;
+                report
+            }
+            Err(e) => {
+                let mut report = IngestReport::new(shown);
+                report.status = IngestStatus::Failed;
+                report.reason = Some(format!("cannot read the file: {e}"));
+                report
+            }
+        }
+    }
+
+    /// Ingests one file's bytes; `name` is the original file name, kept in the catalogs.
+    pub async fn ingest_bytes(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
+        let started = Instant::now();
+        let mut report = IngestReport::new(name);
+        report.bytes = bytes.len() as u64;
+        if let Err(e) = self.run(project, name, bytes, &mut report).await {
+            report.status = match e.kind() {
+                ErrorKind::InvalidInput => IngestStatus::Rejected,
+                _ => IngestStatus::Failed,
+            };
+            report.reason = Some(e.to_string());
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        report
+    }
+
+    async fn run(
+        &self,
+        project: &ProjectId,
+        name: &str,
+        bytes: Bytes,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        let hashed = bytes.clone();
+        let sha256 = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&hashed))).await?;
+        report.sha256 = Some(sha256.clone());
+        let raw_path = self.layout.raw_las(project, &sha256).map_err(layout_error)?;
+
+        let catalog = self.catalogs.load(project).await?;
+        let catalogued = catalog.log_by_sha256(&sha256).is_some();
+        if let Some(known) = catalog.log_by_sha256(&sha256) {
+            let well = WellId::new(&known.well_id).map_err(layout_error)?;
+            let log = LogId::new(&known.log_id).map_err(layout_error)?;
+            let log_path = self.layout.well_log(project, &well, &log);
+            if self.storage.exists(&raw_path).await? && self.storage.exists(&log_path).await? {
+                report.status = IngestStatus::Unchanged;
+                report.well_id = Some(known.well_id.clone());
+                report.well_name = well_name(&catalog, &known.well_id);
+                report.log_id = Some(known.log_id.clone());
+                report.rows = known.rows;
+                report.curves = known.curves;
+                return Ok(());
+            }
+            // Catalogued but an object is gone (deleted by hand, or a crash): ingest again to repair.
+        }
+
+        let known_logs: Vec<KnownLog> = catalog
+            .logs
+            .iter()
+            .map(|l| KnownLog {
+                well_id: l.well_id.clone(),
+                log_id: l.log_id.clone(),
+                data_set: l.data_set.clone(),
+                source_file: l.source_file.clone(),
+                sha256: l.sha256.clone(),
+            })
+            .collect();
+        let registry = self.validation.clone();
+        let (source, raw) = (name.to_owned(), bytes.clone());
+        let sha = sha256.clone();
+        let prepared =
+            tokio::task::spawn_blocking(move || prepare(&raw, &source, &sha, &registry, &known_logs)).await?;
+        let prepared = match prepared {
+            Prepared::Rejected { reason, warnings } => {
+                report.warnings = warnings;
+                return Err(Error::new(ErrorKind::InvalidInput, reason));
+            }
+            Prepared::Ready(ready) => ready,
+        };
+        let Ready {
+            well_id,
+            log_id,
+            parquet,
+            entry,
+            warnings,
+        } = *prepared;
+        report.well_id = Some(well_id.to_string());
+        report.well_name = entry.well.name.clone();
+        report.log_id = Some(log_id.to_string());
+        report.rows = entry.log.rows;
+        report.curves = entry.log.curves;
+        report.warnings = warnings;
+
+        // Log data first, raw bytes second, catalogs last (see the module doc).
+        let log_path = self.layout.well_log(project, &well_id, &log_id);
+        self.storage.upload(&log_path, parquet).await?;
+        if let Err(e) = self.storage.upload(&raw_path, bytes).await {
+            // Not a crash: clean up rather than leave an orphan. Best effort; the error that matters is `e`.
+            let _ = self.storage.delete(&log_path).await;
+            return Err(e);
+        }
+        report.objects = vec![log_path, raw_path];
+
+        let mut added = false;
+        self.catalogs
+            .update(project, |catalog| {
+                // Two concurrent ingests of the same bytes: the second finds the first's rows.
+                added = catalog.log_by_sha256(&sha256).is_none();
+                if added {
+                    catalog.upsert(entry);
+                }
+                added
+            })
+            .await?;
+        if added || catalogued {
+            // Added to the catalogs, or the catalogued file's missing objects were put back.
+            report.status = IngestStatus::Ok;
+            if added {
+                let catalogs = [CatalogType::Curves, CatalogType::Logs, CatalogType::Wells];
+                report
+                    .objects
+                    .extend(catalogs.map(|kind| self.layout.catalog(project, kind)));
+            }
+        } else {
+            report.status = IngestStatus::Unchanged;
+            report.objects.clear();
+        }
+        Ok(())
+    }
+}
+
+fn well_name(catalog: &Catalog, well_id: &str) -> Option<String> {
+    catalog
+        .wells
+        .iter()
+        .find(|w| w.well_id == well_id)
+        .and_then(|w| w.name.clone())
+}
+
+fn layout_error(e: mudrock_core::layout::LayoutError) -> Error {
+    Error::new(ErrorKind::InvalidInput, e.to_string())
+}
+
+enum Prepared {
+    Rejected {
+        reason: String,
+        warnings: Vec<ReportWarning>,
+    },
+    Ready(Box<Ready>),
+}
+
+struct Ready {
+    well_id: WellId,
+    log_id: LogId,
+    parquet: Bytes,
+    entry: LogEntry,
+    warnings: Vec<ReportWarning>,
+}
+
+/// The CPU part of an ingest: parse, validate, convert, encode. Writes nothing.
+fn prepare(
+    bytes: &[u8],
+    source: &str,
+    sha256: &str,
+    registry: &Registry,
+    known_logs: &[KnownLog],
+) -> Prepared {
+    let mut las = match mudrock_core::las::read_bytes(bytes) {
+        Ok(las) => las,
+        Err(e) => {
+            return Prepared::Rejected {
+                reason: format!("not a readable LAS file: {e}"),
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let mut warnings: Vec<ReportWarning> = las
+        .warnings
+        .iter()
+        .map(|w| ReportWarning {
+            source: "reader".to_owned(),
+            line: (w.line > 0).then_some(w.line),
+            message: w.message.clone(),
+        })
+        .collect();
+    warnings.extend(
+        repair::drop_repeated_rows(&mut las)
+            .into_iter()
+            .map(|message| ReportWarning {
+                source: "repair".to_owned(),
+                line: None,
+                message,
+            }),
+    );
+    let header = WellHeader::from_las(&las);
+    if let Some(issue) = &header.location_issue {
+        warnings.push(ReportWarning {
+            source: "header".to_owned(),
+            line: None,
+            message: format!("location not used: {issue}"),
+        });
+    }
+    for data_set in &las.other_data {
+        warnings.push(ReportWarning {
+            source: "ingest".to_owned(),
+            line: None,
+            message: format!(
+                "data set {} ({} rows) is not ingested yet: only the main log data is stored",
+                data_set.name,
+                data_set.rows()
+            ),
+        });
+    }
+    let well_id = WellId::derive(header.uwi.as_deref(), header.name.as_deref(), sha256);
+    let log_id = LogId::derive(sha256, None);
+
+    let outcome = registry.run(&Subject {
+        las: &las,
+        well_id: well_id.as_str(),
+        sha256,
+        known_logs,
+    });
+    warnings.extend(outcome.warnings().map(|f| ReportWarning {
+        source: f.check.clone(),
+        line: None,
+        message: f.message.clone(),
+    }));
+    if outcome.is_rejected() {
+        let reason = outcome
+            .errors()
+            .map(|f| format!("{} [{}]", f.message, f.check))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Prepared::Rejected { reason, warnings };
+    }
+
+    let parquet = match encode_log(&las, &well_id, &log_id, sha256) {
+        Ok(parquet) => parquet,
+        Err(reason) => return Prepared::Rejected { reason, warnings },
+    };
+    let entry = catalog_entry(
+        &las,
+        &header,
+        &well_id,
+        &log_id,
+        source,
+        sha256,
+        bytes.len() as u64,
+    );
+    Prepared::Ready(Box::new(Ready {
+        well_id,
+        log_id,
+        parquet,
+        entry,
+        warnings,
+    }))
+}
+
+/// LAS → Arrow → Parquet through core; core sorts the rows by increasing depth.
+fn encode_log(
+    las: &LasFile,
+    well_id: &WellId,
+    log_id: &LogId,
+    sha256: &str,
+) -> std::result::Result<Bytes, String> {
+    let options = BatchOptions {
+        log_id: Some(log_id.clone()),
+        source_sha256: Some(sha256.to_owned()),
+    };
+    let batch = las_to_record_batch_with(las, well_id, &options)
+        .map_err(|e| format!("cannot convert the log data to Arrow: {e}"))?;
+    write_parquet(&batch, &ParquetOptions::default())
+        .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))
+}
+
+fn catalog_entry(
+    las: &LasFile,
+    header: &WellHeader,
+    well_id: &WellId,
+    log_id: &LogId,
+    source: &str,
+    sha256: &str,
+    bytes: u64,
+) -> LogEntry {
+    let log = &las.log;
+    let rows = log.rows() as u64;
+    let curves: Vec<CurveRow> = log
+        .curves
+        .iter()
+        .zip(&log.columns)
+        .enumerate()
+        .map(|(i, (info, column))| {
+            let meta = if i == 0 {
+                CurveMeta::from_index_info(info)
+            } else {
+                CurveMeta::from_info(info)
+            };
+            let (min, max, nulls) = column_stats(column);
+            CurveRow {
+                well_id: well_id.to_string(),
+                log_id: log_id.to_string(),
+                mnemonic: meta.mnemonic,
+                unit: meta.unit,
+                family: meta.family.as_str().to_owned(),
+                description: meta.description,
+                min,
+                max,
+                null_count: nulls,
+                rows,
+            }
+        })
+        .collect();
+    let (start, stop) = curves.first().map_or((None, None), |c| (c.min, c.max));
+    let depth_unit = log
+        .curves
+        .first()
+        .map(|c| c.unit.trim().to_owned())
+        .filter(|u| !u.is_empty());
+    let step = header.index.step;
+    let log_row = LogRow {
+        well_id: well_id.to_string(),
+        log_id: log_id.to_string(),
+        data_set: log.name.clone(),
+        source_file: source.to_owned(),
+        sha256: sha256.to_owned(),
+        rows,
+        curves: log.curves.len() as u32,
+        start,
+        stop,
+        step,
+        depth_unit: depth_unit.clone(),
+        bytes,
+    };
+    let location = header.location.as_ref();
+    let well = WellRow {
+        well_id: well_id.to_string(),
+        name: header.name.clone(),
+        uwi: header.uwi.clone(),
+        api: header.api.clone(),
+        company: header.company.clone(),
+        field: header.field.clone(),
+        country: header.country.clone(),
+        lat: location.map(|l| l.latitude),
+        lon: location.map(|l| l.longitude),
+        location_confidence: location.map(|l| confidence_name(l.confidence).to_owned()),
+        start,
+        stop,
+        step,
+        depth_unit,
+        n_logs: 0,
+        source_files: Vec::new(),
+    };
+    LogEntry {
+        well,
+        log: log_row,
+        curves,
+    }
+}
+
+fn confidence_name(c: LocationConfidence) -> &'static str {
+    match c {
+        LocationConfidence::High => "high",
+        LocationConfidence::Medium => "medium",
+        LocationConfidence::Low => "low",
+    }
+}
+
+/// Minimum, maximum (ignoring nulls) and null count of a column; text columns have no range.
+fn column_stats(column: &Column) -> (Option<f64>, Option<f64>, u64) {
+    match column {
+        Column::Numeric(values) => {
+            let mut nulls = 0u64;
+            let mut range: Option<(f64, f64)> = None;
+            for &v in values {
+                if v.is_nan() {
+                    nulls += 1;
+                } else {
+                    range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+                }
+            }
+            (range.map(|r| r.0), range.map(|r| r.1), nulls)
+        }
+        Column::Text(values) => (None, None, values.iter().filter(|v| v.is_none()).count() as u64),
+    }
+}

@@ -1,0 +1,184 @@
+//! The real `mudrock` binary, run as a user would.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mudrock_edge::demo::generate;
+
+fn mudrock(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mudrock"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("MUDROCK_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn demo_prints_the_wells_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mudrock(dir.path(), &["demo"]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("wells catalog of project demo (6 wells"), "{text}");
+    for file in generate() {
+        assert!(
+            text.contains(&file.well_name),
+            "{} missing from\n{text}",
+            file.well_name
+        );
+    }
+    assert!(text.contains("05123456780000"), "UWI with its leading zero");
+    assert!(
+        dir.path()
+            .join("objects/demo/catalog/wells_catalog.parquet")
+            .is_file()
+    );
+    assert_eq!(std::fs::read_dir(dir.path().join("demo-las")).unwrap().count(), 6);
+
+    // Again: the same files, nothing new.
+    let again = mudrock(dir.path(), &["demo"]);
+    assert!(again.status.success());
+    assert_eq!(
+        stdout(&again).matches("unchanged").count(),
+        6,
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn demo_runs_on_memory_storage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mudrock(dir.path(), &["--storage", "memory", "demo", "--project", "mem"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("(6 wells, stored in memory)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !dir.path().join("objects").exists(),
+        "nothing on disk but the demo LAS files"
+    );
+}
+
+#[test]
+fn ingest_of_a_bad_file_names_the_file_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken_well.las");
+    std::fs::write(
+        &bad,
+        "~V\n VERS. 2.0 :\n~C\n DEPT.M :\n GR.GAPI :\n~A\n1 2\n2 x y z\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.LAS");
+    std::fs::write(&good, &generate()[3].bytes).unwrap();
+    let out = mudrock(
+        dir.path(),
+        &["ingest", dir.path().to_str().unwrap(), "--project", "p"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("broken_well.las"), "{err}");
+    assert!(err.contains("line 8"), "{err}");
+    let text = stdout(&out);
+    assert!(text.contains("rejected") && text.contains("ok"), "{text}");
+    assert!(text.contains("1 ingested, 0 unchanged, 1 rejected"), "{text}");
+}
+
+#[test]
+fn ingest_json_lists_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let las_dir = dir.path().join("las");
+    mudrock_edge::demo::write_to(&las_dir).unwrap();
+    let out = mudrock(
+        dir.path(),
+        &["ingest", las_dir.to_str().unwrap(), "--project", "j", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 6);
+    for r in reports {
+        assert_eq!(r["status"], "ok");
+        assert_eq!(r["sha256"].as_str().unwrap().len(), 64);
+        assert!(r["seconds"].as_f64().unwrap() >= 0.0);
+    }
+}
+
+#[test]
+fn wells_json_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        mudrock(dir.path(), &["demo", "--project", "field-a"])
+            .status
+            .success()
+    );
+    let out = mudrock(dir.path(), &["wells", "--project", "field-a", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let wells: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wells = wells.as_array().unwrap();
+    assert_eq!(wells.len(), 6);
+    let colorado = wells.iter().find(|w| w["uwi"] == "05123456780000").unwrap();
+    assert_eq!(colorado["api"], "0512345678");
+    assert_eq!(colorado["n_logs"], 1);
+    assert!(colorado["lat"].as_f64().is_some());
+    let no_location = wells.iter().filter(|w| w["lat"].is_null()).count();
+    assert_eq!(no_location, 1);
+
+    let table = mudrock(dir.path(), &["wells", "--project", "field-a"]);
+    assert!(stdout(&table).contains("PRAIRIE CREEK 7-22"));
+}
+
+#[test]
+fn wells_of_an_empty_project_says_how_to_fill_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mudrock(dir.path(), &["wells", "--project", "empty"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("mudrock ingest"), "{}", stdout(&out));
+}
+
+#[test]
+fn usage_errors_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mudrock(dir.path(), &["wells", "--project", "../escape"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("project id"), "{}", stderr(&out));
+
+    let out = mudrock(dir.path(), &["ingest", "/no/such/dir", "--project", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("/no/such/dir"), "{}", stderr(&out));
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = mudrock(dir.path(), &["ingest", empty.to_str().unwrap(), "--project", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no .las files"), "{}", stderr(&out));
+}
+
+#[test]
+fn data_dir_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mudrock"))
+        .args(["demo", "--project", "env"])
+        .env("MUDROCK_DATA_DIR", dir.path())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        dir.path()
+            .join("objects/env/catalog/wells_catalog.parquet")
+            .is_file()
+    );
+}

@@ -1,0 +1,114 @@
+//! Helpers shared by the integration tests: where the shared test data is, small LAS files made to
+//! order, and stores to ingest into.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use mudrock_core::layout::{Layout, ProjectId};
+use mudrock_edge::{Ingestor, ObjectMeta, StorageConfig, StorageManager};
+
+/// `$MUDROCK_SHARED`, else `../shared` beside the checkout. Tests that need it fail when it is missing.
+pub fn shared_dir() -> PathBuf {
+    let dir = std::env::var_os("MUDROCK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
+    assert!(
+        dir.join("data/las").is_dir(),
+        "shared test data not found at {}: put the shared folder beside the checkout or set MUDROCK_SHARED",
+        dir.display()
+    );
+    dir
+}
+
+pub fn shared_las(relative: &str) -> PathBuf {
+    let path = shared_dir().join("data/las").join(relative);
+    assert!(path.is_file(), "missing test file {}", path.display());
+    path
+}
+
+/// Every `*.las` under the shared data, sorted.
+pub fn all_shared_las() -> Vec<PathBuf> {
+    let files = mudrock_edge::discover::las_files(&[shared_dir().join("data/las")]).unwrap();
+    assert!(
+        files.len() > 100,
+        "expected the whole LAS corpus, found {} files",
+        files.len()
+    );
+    files
+}
+
+pub fn project(name: &str) -> ProjectId {
+    ProjectId::new(name).unwrap()
+}
+
+pub fn layout() -> Layout {
+    Layout::new("").unwrap()
+}
+
+pub fn memory_ingestor() -> Ingestor {
+    Ingestor::new(StorageManager::memory().unwrap(), layout())
+}
+
+pub fn fs_ingestor(root: &Path) -> Ingestor {
+    Ingestor::new(StorageManager::new(&StorageConfig::fs(root)).unwrap(), layout())
+}
+
+/// Every object in the store with its size, for before/after comparisons.
+pub async fn snapshot(storage: &StorageManager) -> Vec<(String, u64)> {
+    storage
+        .list("")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|ObjectMeta { path, size, .. }| (path, size))
+        .collect()
+}
+
+/// A small LAS 2.0 file: `DEPT` plus the given curves, one row per depth. `NaN` is written as the
+/// NULL value.
+pub fn las(uwi: &str, well: &str, step: f64, depths: &[f64], curves: &[(&str, &str, Vec<f64>)]) -> Bytes {
+    let start = depths.first().copied().unwrap_or(0.0);
+    let stop = depths.last().copied().unwrap_or(0.0);
+    let mut text = String::new();
+    text.push_str(
+        "~VERSION INFORMATION\n VERS.   2.0 : CWLS LOG ASCII STANDARD -VERSION 2.0\n WRAP.   NO  :\n",
+    );
+    text.push_str("~WELL INFORMATION\n");
+    text.push_str(&format!(
+        " STRT.M  {start} : START\n STOP.M  {stop} : STOP\n STEP.M  {step} : STEP\n"
+    ));
+    text.push_str(" NULL.   -999.25 : NULL\n");
+    text.push_str(&format!(" WELL.   {well} : WELL\n UWI .   {uwi} : UWI\n"));
+    text.push_str("~CURVE INFORMATION\n DEPT.M : DEPTH\n");
+    for (mnemonic, unit, _) in curves {
+        text.push_str(&format!(" {mnemonic}.{unit} : {mnemonic}\n"));
+    }
+    text.push_str("~A\n");
+    for (i, d) in depths.iter().enumerate() {
+        text.push_str(&format!("{d}"));
+        for (_, _, values) in curves {
+            let v = values[i];
+            text.push_str(&if v.is_nan() {
+                " -999.25".to_owned()
+            } else {
+                format!(" {v}")
+            });
+        }
+        text.push('\n');
+    }
+    Bytes::from(text)
+}
+
+/// A plain valid file: 50 rows, GR and RHOB.
+pub fn simple_las(uwi: &str, well: &str) -> Bytes {
+    let depths: Vec<f64> = (0..50).map(|i| 1000.0 + 0.5 * i as f64).collect();
+    let gr: Vec<f64> = (0..50).map(|i| 40.0 + i as f64).collect();
+    let rhob: Vec<f64> = (0..50).map(|i| 2.2 + 0.005 * i as f64).collect();
+    las(
+        uwi,
+        well,
+        0.5,
+        &depths,
+        &[("GR", "GAPI", gr), ("RHOB", "G/CC", rhob)],
+    )
+}

@@ -1,0 +1,119 @@
+//! README's first command, `mudrock demo`, on a fresh directory with no server and no configuration:
+//! the printed catalog, and the objects on disk in the design's layout.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use arrow_array::{Array, StringArray};
+use bytes::Bytes;
+use mudrock_core::layout::LogId;
+use mudrock_e2e::mudrock_bin;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use sha2::{Digest, Sha256};
+
+fn read_parquet(path: &Path) -> Vec<arrow_array::RecordBatch> {
+    let bytes = Bytes::from(std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+    ParquetRecordBatchReaderBuilder::try_new(bytes)
+        .unwrap()
+        .build()
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+}
+
+#[test]
+fn mudrock_demo_on_a_fresh_machine() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(mudrock_bin())
+        .arg("demo")
+        .current_dir(home.path())
+        .env_remove("MUDROCK_DATA_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}\n{stdout}\n{stderr}", out.status);
+
+    // The printed catalog: every demo well, by name and id.
+    assert!(
+        stdout.contains("wells catalog of project demo (6 wells"),
+        "{stdout}"
+    );
+    let demo = mudrock_edge::demo::generate();
+    for file in &demo {
+        assert!(
+            stdout.contains(&file.well_name),
+            "{} not printed:\n{stdout}",
+            file.well_name
+        );
+    }
+
+    // The default data dir is ./.mudrock; objects live under objects/{project}/ as DESIGN.md lays out.
+    let project = home.path().join(".mudrock/objects/demo");
+    for catalog in ["wells", "logs", "curves"] {
+        assert!(
+            project
+                .join(format!("catalog/{catalog}_catalog.parquet"))
+                .is_file(),
+            "{catalog} catalog"
+        );
+    }
+    let wells = read_parquet(&project.join("catalog/wells_catalog.parquet"));
+    let ids: BTreeSet<String> = wells
+        .iter()
+        .flat_map(|b| {
+            let col = b
+                .column_by_name("well_id")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap();
+            (0..col.len())
+                .map(|i| col.value(i).to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(ids.len(), 6);
+    for id in &ids {
+        assert!(stdout.contains(id.as_str()), "well id {id} printed");
+    }
+
+    for file in &demo {
+        let sha = hex::encode(Sha256::digest(&file.bytes));
+        // The original bytes, kept under their SHA-256.
+        let raw = project.join(format!("raw/{sha}.las"));
+        assert_eq!(std::fs::read(&raw).unwrap(), file.bytes, "{}", raw.display());
+        // The log as Parquet under its well: every row, every curve.
+        let log = format!("{}.parquet", LogId::derive(&sha, None));
+        let found: Vec<_> = ids
+            .iter()
+            .map(|id| project.join(format!("wells/{id}/logs/{log}")))
+            .filter(|p| p.is_file())
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{}: log {log} under exactly one well",
+            file.file_name
+        );
+        let batches = read_parquet(&found[0]);
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, file.rows, "{}", file.file_name);
+        assert_eq!(batches[0].num_columns(), mudrock_edge::demo::CURVES.len());
+    }
+    let stray: Vec<_> = std::fs::read_dir(&project)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let mut stray: Vec<String> = stray
+        .into_iter()
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    stray.sort();
+    assert_eq!(
+        stray,
+        ["catalog", "raw", "wells"],
+        "nothing else in the project folder"
+    );
+}

@@ -1,0 +1,78 @@
+//! What the import screen shows before a LAS file is uploaded.
+
+use mudrock_core::las::{self, Column, Warning};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePreview {
+    pub mnemonic: String,
+    pub unit: String,
+    pub description: String,
+    /// Values that are not null.
+    pub present: usize,
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LasPreview {
+    pub version: String,
+    pub well: Option<String>,
+    pub uwi: Option<String>,
+    pub rows: usize,
+    pub curves: Vec<CurvePreview>,
+    pub warnings: Vec<Warning>,
+    pub encoding: String,
+}
+
+/// Parses the bytes with core's reader and summarises them. The error names the line that failed.
+pub fn las_preview(bytes: &[u8]) -> Result<LasPreview, String> {
+    let las = las::read_bytes(bytes).map_err(|e| e.to_string())?;
+    let curves = las
+        .log
+        .curves
+        .iter()
+        .zip(&las.log.columns)
+        .map(|(c, col)| CurvePreview {
+            mnemonic: c.mnemonic.clone(),
+            unit: c.unit.clone(),
+            description: c.description.clone(),
+            present: match col {
+                Column::Numeric(v) => v.iter().filter(|x| !x.is_nan()).count(),
+                Column::Text(v) => v.iter().filter(|x| x.is_some()).count(),
+            },
+            numeric: matches!(col, Column::Numeric(_)),
+        })
+        .collect();
+    Ok(LasPreview {
+        version: format!("{:?}", las.version),
+        well: las.well_value("WELL").map(str::to_owned),
+        uwi: las.well_value("UWI").map(str::to_owned),
+        rows: las.log.rows(),
+        curves,
+        warnings: las.warnings.clone(),
+        encoding: las.encoding.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &[u8] = b"~VERSION INFORMATION\n VERS. 2.0 : CWLS\n WRAP. NO : one line\n~WELL INFORMATION\n STRT.M 100.0 :\n STOP.M 100.5 :\n STEP.M 0.5 :\n NULL. -999.25 :\n WELL. TEST-1 : WELL\n UWI . 0012345 : UWI\n~CURVE INFORMATION\n DEPT.M : depth\n GR.GAPI : gamma\n~A\n100.0 50.0\n100.5 -999.25\n";
+
+    #[test]
+    fn preview_counts_present_values_and_keeps_identity_strings() {
+        let p = las_preview(SMALL).unwrap();
+        assert_eq!(p.rows, 2);
+        assert_eq!(p.well.as_deref(), Some("TEST-1"));
+        assert_eq!(p.uwi.as_deref(), Some("0012345"));
+        assert_eq!(p.curves[1].mnemonic, "GR");
+        assert_eq!(p.curves[1].present, 1);
+    }
+
+    #[test]
+    fn preview_of_garbage_is_an_error_with_a_line() {
+        let err = las_preview(b"\x00\x01\x02").unwrap_err();
+        assert!(err.contains("line"), "{err}");
+    }
+}
