@@ -5,6 +5,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+# Every test runner's output also goes to this log, to print one total at the end.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+counted() { "$@" 2>&1 | tee -a "$results"; }
 
 step "set-up"
 scripts/setup.sh
@@ -16,7 +20,9 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "native tests"
-cargo test --workspace
+counted cargo test --workspace
 step "wasm32 build and tests (Node)"
-scripts/wasm.sh
-step "all tests passed"
+counted scripts/wasm.sh
+# One closing line for the whole suite (native + wasm), summed over every `test result:` line.
+awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "mudrock: %d passed, %d failed\n", p, f }' "$results"

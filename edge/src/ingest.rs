@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use futures::StreamExt;
-use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_to_record_batch_with, write_parquet};
+use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_into_record_batch_with, write_parquet};
 use mudrock_core::las::{Column, LasFile};
 use mudrock_core::layout::{CatalogType, Layout, LogId, ProjectId, WellId};
 use mudrock_core::model::{CurveMeta, LocationConfidence, WellHeader};
@@ -338,10 +338,7 @@ fn prepare(
         return Prepared::Rejected { reason, warnings };
     }
 
-    let parquet = match encode_log(&las, &well_id, &log_id, sha256) {
-        Ok(parquet) => parquet,
-        Err(reason) => return Prepared::Rejected { reason, warnings },
-    };
+    // The catalog entry reads the values, so it comes first: the encoder then takes the file whole.
     let entry = catalog_entry(
         &las,
         &header,
@@ -351,6 +348,10 @@ fn prepare(
         sha256,
         bytes.len() as u64,
     );
+    let parquet = match encode_log(las, &well_id, &log_id, sha256) {
+        Ok(parquet) => parquet,
+        Err(reason) => return Prepared::Rejected { reason, warnings },
+    };
     Prepared::Ready(Box::new(Ready {
         well_id,
         log_id,
@@ -360,9 +361,10 @@ fn prepare(
     }))
 }
 
-/// LAS → Arrow → Parquet through core; core sorts the rows by increasing depth.
+/// LAS → Arrow → Parquet through core; core sorts the rows by increasing depth. Takes the file so that
+/// its columns move into the Arrow batch instead of being copied (peak memory of an ingest).
 fn encode_log(
-    las: &LasFile,
+    las: LasFile,
     well_id: &WellId,
     log_id: &LogId,
     sha256: &str,
@@ -371,7 +373,7 @@ fn encode_log(
         log_id: Some(log_id.clone()),
         source_sha256: Some(sha256.to_owned()),
     };
-    let batch = las_to_record_batch_with(las, well_id, &options)
+    let batch = las_into_record_batch_with(las, well_id, &options)
         .map_err(|e| format!("cannot convert the log data to Arrow: {e}"))?;
     write_parquet(&batch, &ParquetOptions::default())
         .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))

@@ -31,12 +31,14 @@ fn run_once(engine: &str, path: &str) -> Result<Shape> {
         "mudrock-ingest" => {
             let las = las::read(std::fs::File::open(path)?).with_context(|| path.to_owned())?;
             let well = mudrock_core::layout::WellId::new("bench").context("well id")?;
-            let batch = mudrock_core::arrow::las_to_record_batch(&las, &well).context("arrow")?;
+            let (rows, curves) = (las.log.rows(), las.log.curves.len());
+            let batch = mudrock_core::arrow::las_into_record_batch_with(las, &well, &Default::default())
+                .context("arrow")?;
             let parquet =
                 mudrock_core::arrow::write_parquet(&batch, &Default::default()).context("parquet")?;
             Ok(Shape {
-                rows: las.log.rows(),
-                curves: las.log.curves.len(),
+                rows,
+                curves,
                 extra_bytes: parquet.len(),
             })
         }

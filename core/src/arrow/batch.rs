@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use serde::Serialize;
 
@@ -139,17 +140,38 @@ pub fn las_to_record_batch_with(
     well_id: &WellId,
     opts: &BatchOptions,
 ) -> Result<RecordBatch, ConvertError> {
+    build_batch(las, las.log.columns.clone(), well_id, opts)
+}
+
+/// As [`las_to_record_batch_with`], but takes the file and moves its columns into the batch: when the
+/// depth is already increasing no value is copied, so an ingest holds the log in memory once, not twice.
+pub fn las_into_record_batch_with(
+    mut las: LasFile,
+    well_id: &WellId,
+    opts: &BatchOptions,
+) -> Result<RecordBatch, ConvertError> {
+    let columns = std::mem::take(&mut las.log.columns);
+    build_batch(&las, columns, well_id, opts)
+}
+
+/// `las` supplies everything but the values, which come (owned) in `columns`.
+fn build_batch(
+    las: &LasFile,
+    columns: Vec<Column>,
+    well_id: &WellId,
+    opts: &BatchOptions,
+) -> Result<RecordBatch, ConvertError> {
     let log = &las.log;
     let Some(index_info) = log.curves.first() else {
         return Err(ConvertError::NoCurves);
     };
-    if log.curves.len() != log.columns.len() {
+    if log.curves.len() != columns.len() {
         return Err(ConvertError::ColumnCount {
             curves: log.curves.len(),
-            columns: log.columns.len(),
+            columns: columns.len(),
         });
     }
-    let depth = match log.columns.first() {
+    let depth = match columns.first() {
         Some(Column::Numeric(d)) => d.as_slice(),
         Some(Column::Text(_)) => return Err(ConvertError::TextIndex(index_info.mnemonic.clone())),
         None => return Err(ConvertError::NoCurves),
@@ -162,7 +184,7 @@ pub fn las_to_record_batch_with(
     }
     let rows = depth.len();
     let mut seen = std::collections::HashSet::new();
-    for (info, col) in log.curves.iter().zip(&log.columns) {
+    for (info, col) in log.curves.iter().zip(&columns) {
         if col.len() != rows {
             return Err(ConvertError::RaggedColumn {
                 curve: info.mnemonic.clone(),
@@ -185,32 +207,23 @@ pub fn las_to_record_batch_with(
             Some(p)
         }
     };
-    let row_order = |i: usize| perm.as_ref().map_or(i, |p| p[i]);
 
     let mut fields = Vec::with_capacity(log.curves.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(log.curves.len());
-    for (pos, (info, col)) in log.curves.iter().zip(&log.columns).enumerate() {
+    for (pos, (info, col)) in log.curves.iter().zip(columns).enumerate() {
         let meta = if pos == 0 {
             CurveMeta::from_index_info(info)
         } else {
             CurveMeta::from_info(info)
         };
         let (data_type, array): (DataType, ArrayRef) = match col {
-            Column::Numeric(v) => (
-                DataType::Float64,
-                Arc::new(
-                    (0..rows)
-                        .map(|i| Some(v[row_order(i)]).filter(|x| !x.is_nan()))
-                        .collect::<Float64Array>(),
-                ),
-            ),
+            Column::Numeric(v) => (DataType::Float64, Arc::new(float_array(v, perm.as_deref()))),
             Column::Text(v) => (
                 DataType::Utf8,
-                Arc::new(
-                    (0..rows)
-                        .map(|i| v[row_order(i)].as_deref())
-                        .collect::<StringArray>(),
-                ),
+                Arc::new(match perm.as_deref() {
+                    None => v.iter().map(Option::as_deref).collect::<StringArray>(),
+                    Some(p) => p.iter().map(|&i| v[i].as_deref()).collect::<StringArray>(),
+                }),
             ),
         };
         fields.push(Field::new(&info.mnemonic, data_type, pos != 0).with_metadata(field_metadata(&meta)));
@@ -242,6 +255,20 @@ pub fn las_to_record_batch_with(
     }
     let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
     Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// A nullable Float64 array from a column where NaN means null. Without a permutation the vector
+/// becomes the array's buffer as it is (no copy); NaN slots stay under a null bit.
+fn float_array(values: Vec<f64>, perm: Option<&[usize]>) -> Float64Array {
+    let values = match perm {
+        None => values,
+        Some(p) => p.iter().map(|&i| values[i]).collect(),
+    };
+    let nulls = values
+        .iter()
+        .any(|x| x.is_nan())
+        .then(|| NullBuffer::from_iter(values.iter().map(|x| !x.is_nan())));
+    Float64Array::new(ScalarBuffer::from(values), nulls)
 }
 
 #[cfg(test)]

@@ -39,7 +39,10 @@ mod batch;
 #[cfg(feature = "parquet")]
 mod parquet;
 
-pub use batch::{BatchOptions, DepthOrder, depth_order, las_to_record_batch, las_to_record_batch_with};
+pub use batch::{
+    BatchOptions, DepthOrder, depth_order, las_into_record_batch_with, las_to_record_batch,
+    las_to_record_batch_with,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetOptions, read_parquet, write_parquet, write_parquet_to};
 

@@ -60,6 +60,39 @@ pub(super) fn is_lower_hex(s: &str) -> bool {
 // Identifier newtypes
 // ---------------------------------------------------------------------------------------------------------
 
+/// Display, AsRef<str>, FromStr, TryFrom<String> (validating through `new`) and Into<String> for a
+/// checked string newtype.
+macro_rules! checked_string_impls {
+    ($name:ident) => {
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl FromStr for $name {
+            type Err = LayoutError;
+            fn from_str(s: &str) -> Result<Self, LayoutError> {
+                $name::new(s)
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = LayoutError;
+            fn try_from(s: String) -> Result<Self, LayoutError> {
+                $name::new(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+    };
+}
 macro_rules! segment_newtype {
     ($(#[$doc:meta])* $name:ident, $kind:expr) => {
         $(#[$doc])*
@@ -78,38 +111,7 @@ macro_rules! segment_newtype {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = LayoutError;
-            fn from_str(s: &str) -> Result<Self, LayoutError> {
-                $name::new(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = LayoutError;
-            fn try_from(s: String) -> Result<Self, LayoutError> {
-                check_segment($kind, &s)?;
-                Ok($name(s))
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
+        checked_string_impls!($name);
     };
 }
 
@@ -325,37 +327,6 @@ impl IcebergKey {
     }
 }
 
-macro_rules! checked_string_impls {
-    ($name:ident) => {
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-        impl FromStr for $name {
-            type Err = LayoutError;
-            fn from_str(s: &str) -> Result<Self, LayoutError> {
-                $name::new(s)
-            }
-        }
-        impl TryFrom<String> for $name {
-            type Error = LayoutError;
-            fn try_from(s: String) -> Result<Self, LayoutError> {
-                $name::new(&s)
-            }
-        }
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.0
-            }
-        }
-    };
-}
 checked_string_impls!(Sha256Hex);
 checked_string_impls!(ContentHash);
 checked_string_impls!(IcebergKey);
