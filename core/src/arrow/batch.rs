@@ -10,13 +10,13 @@ use arrow_schema::{DataType, Field, Schema};
 use serde::Serialize;
 
 use super::{
-    ConvertError, FIELD_API_CODE, FIELD_CANONICAL_UNIT, FIELD_DESCRIPTION, FIELD_FAMILY,
+    ConvertError, DEPTH_COLUMN, FIELD_API_CODE, FIELD_CANONICAL_UNIT, FIELD_DESCRIPTION, FIELD_FAMILY,
     FIELD_FAMILY_RESOLVED_BY, FIELD_MNEMONIC, FIELD_ORIGINAL_MNEMONIC, FIELD_UNIT, FORMAT_VERSION,
     SCHEMA_DATA_SET, SCHEMA_ENCODING, SCHEMA_FORMAT, SCHEMA_HEADER, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT,
     SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER, SCHEMA_SOURCE_SHA256,
-    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID,
+    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN,
 };
-use crate::las::{Column, LasFile, LasVersion};
+use crate::las::{Column, CurveInfo, LasFile, LasVersion};
 use crate::layout::{LogId, WellId};
 use crate::model::{CurveMeta, ResolvedBy, WellHeader};
 
@@ -196,6 +196,7 @@ fn build_batch(
             return Err(ConvertError::DuplicateName(info.mnemonic.clone()));
         }
     }
+    let names = column_names(&log.curves);
 
     let source_order = order_of(depth);
     // `None` keeps file order; otherwise the row permutation that sorts by depth.
@@ -226,7 +227,7 @@ fn build_batch(
                 }),
             ),
         };
-        fields.push(Field::new(&info.mnemonic, data_type, pos != 0).with_metadata(field_metadata(&meta)));
+        fields.push(Field::new(&names[pos], data_type, pos != 0).with_metadata(field_metadata(&meta)));
         arrays.push(array);
     }
 
@@ -237,7 +238,7 @@ fn build_batch(
         (SCHEMA_LAS_VERSION.to_owned(), version_str(las.version).to_owned()),
         (SCHEMA_ENCODING.to_owned(), las.encoding.to_owned()),
         (SCHEMA_DATA_SET.to_owned(), log.name.clone()),
-        (SCHEMA_INDEX_COLUMN.to_owned(), index_info.mnemonic.clone()),
+        (SCHEMA_INDEX_COLUMN.to_owned(), names[0].clone()),
         (SCHEMA_INDEX_UNIT.to_owned(), index_info.unit.clone()),
         (SCHEMA_SOURCE_ORDER.to_owned(), source_order.as_str().to_owned()),
         (SCHEMA_WARNING_COUNT.to_owned(), las.warnings.len().to_string()),
@@ -255,6 +256,34 @@ fn build_batch(
     }
     let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
     Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// The stored column names: the index becomes [`DEPTH_COLUMN`] (or [`TIME_COLUMN`] for a time index)
+/// whatever the file called it (DEPT, DEPTH, MD …), so that one table spans every well; the file's own
+/// mnemonic stays in the field metadata. Curves keep their mnemonics; one that would collide with the
+/// index's new name gets a `:N` suffix as the reader does for duplicates.
+fn column_names(curves: &[CurveInfo]) -> Vec<String> {
+    let mut names: Vec<String> = curves.iter().map(|c| c.mnemonic.clone()).collect();
+    let Some(index) = curves.first() else {
+        return names;
+    };
+    let upper = index.mnemonic.to_ascii_uppercase();
+    let index_name = if upper.starts_with("TIME") || upper.starts_with("ETIM") {
+        TIME_COLUMN
+    } else {
+        DEPTH_COLUMN
+    };
+    names[0] = index_name.to_owned();
+    for i in 1..names.len() {
+        if names[i] == index_name {
+            let mut k = 2;
+            while names.contains(&format!("{index_name}:{k}")) {
+                k += 1;
+            }
+            names[i] = format!("{index_name}:{k}");
+        }
+    }
+    names
 }
 
 /// A nullable Float64 array from a column where NaN means null. Without a permutation the vector

@@ -24,7 +24,9 @@
 //! - [`SCHEMA_LAS_VERSION`] `mudrock.las_version` — `1.2`, `2.0` or `3.0`
 //! - [`SCHEMA_ENCODING`] `mudrock.source_encoding` — the text encoding the reader decoded
 //! - [`SCHEMA_DATA_SET`] `mudrock.data_set` — `Log`, or the LAS 3.0 data set name
-//! - [`SCHEMA_INDEX_COLUMN`] `mudrock.index_column` — the depth column's name
+//! - [`SCHEMA_INDEX_COLUMN`] `mudrock.index_column` — the index column's stored name: always
+//!   [`DEPTH_COLUMN`] (`depth`), or [`TIME_COLUMN`] (`time`) for a time index; the file's mnemonic is in
+//!   that field's `mudrock.mnemonic`
 //! - [`SCHEMA_INDEX_UNIT`] `mudrock.index_unit` — as in the file
 //! - [`SCHEMA_SOURCE_ORDER`] `mudrock.source_depth_order` — [`DepthOrder::as_str`] of the file's rows
 //!   before sorting
@@ -65,6 +67,11 @@ pub const SCHEMA_LAS_VERSION: &str = "mudrock.las_version";
 pub const SCHEMA_ENCODING: &str = "mudrock.source_encoding";
 pub const SCHEMA_DATA_SET: &str = "mudrock.data_set";
 pub const SCHEMA_INDEX_COLUMN: &str = "mudrock.index_column";
+
+/// The stored name of a depth index (DEPT, DEPTH, MD … in the file): one name across all wells.
+pub const DEPTH_COLUMN: &str = "depth";
+/// The stored name of a time index (TIME, ETIM …).
+pub const TIME_COLUMN: &str = "time";
 pub const SCHEMA_INDEX_UNIT: &str = "mudrock.index_unit";
 pub const SCHEMA_SOURCE_ORDER: &str = "mudrock.source_depth_order";
 pub const SCHEMA_NULL_VALUE: &str = "mudrock.null_value";

@@ -4,8 +4,8 @@
 
 use bytes::Bytes;
 use mudrock_core::arrow::{
-    BatchOptions, ConvertError, DepthOrder, ParquetOptions, depth_order, las_to_record_batch,
-    las_to_record_batch_with, read_parquet, write_parquet,
+    BatchOptions, ConvertError, DepthOrder, ParquetOptions, depth_order, las_into_record_batch_with,
+    las_to_record_batch, las_to_record_batch_with, read_parquet, write_parquet,
 };
 use mudrock_core::las::{Column, LasFile};
 use mudrock_core::layout::{LogId, WellId};
@@ -119,7 +119,7 @@ fn small_file_to_batch() {
     let batch = las_to_record_batch_with(&las, &well(), &opts).unwrap();
     assert_eq!(batch.num_rows(), 3);
     assert_eq!(
-        f64s(&batch, "DEPT"),
+        f64s(&batch, "depth"),
         [Some(1669.75), Some(1669.875), Some(1670.0)]
     );
     assert_eq!(f64s(&batch, "DT"), [Some(123.45), None, Some(123.45)]);
@@ -147,7 +147,7 @@ fn small_file_to_batch() {
     assert_eq!(m["mudrock.log_id"], "log-ab12");
     assert_eq!(m["mudrock.source_sha256"], "ab".repeat(32));
     assert_eq!(m["mudrock.las_version"], "2.0");
-    assert_eq!(m["mudrock.index_column"], "DEPT");
+    assert_eq!(m["mudrock.index_column"], "depth");
     assert_eq!(m["mudrock.index_unit"], "M");
     assert_eq!(m["mudrock.source_depth_order"], "decreasing");
     assert_eq!(m["mudrock.format"], "1");
@@ -165,7 +165,7 @@ fn byte_stream_split_round_trips() {
         ..ParquetOptions::default()
     };
     let bytes = write_parquet(&batch, &opts).unwrap();
-    check_layout(&bytes, &batch, "DEPT");
+    check_layout(&bytes, &batch, "depth");
 }
 
 #[test]
@@ -267,7 +267,7 @@ fn big_file_has_row_groups_and_page_index() {
     let las = big_las();
     let batch = las_to_record_batch(&las, &well()).unwrap();
     let bytes = write_parquet(&batch, &ParquetOptions::default()).unwrap();
-    check_layout(&bytes, &batch, "DEPT");
+    check_layout(&bytes, &batch, "depth");
     let nulls = f64s(&batch, "GR").iter().filter(|v| v.is_none()).count();
     assert_eq!(nulls, (0..20_001).filter(|i| i % 97 < 5).count());
 }
@@ -284,7 +284,10 @@ fn unordered_depths_sort_stably() {
     );
     assert_eq!(depth_order(&las), DepthOrder::Unordered);
     let batch = las_to_record_batch(&las, &well()).unwrap();
-    assert_eq!(f64s(&batch, "DEPT"), [Some(1.0), Some(1.0), Some(2.0), Some(3.0)]);
+    assert_eq!(
+        f64s(&batch, "depth"),
+        [Some(1.0), Some(1.0), Some(2.0), Some(3.0)]
+    );
     assert_eq!(
         f64s(&batch, "X"),
         [Some(10.0), Some(11.0), Some(20.0), Some(30.0)]
@@ -362,7 +365,7 @@ fn empty_log_round_trips() {
     let batch = las_to_record_batch(&las, &well()).unwrap();
     let bytes = write_parquet(&batch, &ParquetOptions::default()).unwrap();
     let (schema, batches) = read_parquet(bytes).unwrap();
-    assert_eq!(schema.field(0).name(), "DEPT");
+    assert_eq!(schema.field(0).name(), "depth");
     assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 0);
 }
 
@@ -387,7 +390,7 @@ mod real_files {
         assert_eq!(batch.num_rows(), las.log.rows());
         assert!(batch.num_rows() > 8192, "{} rows", batch.num_rows());
         let bytes = write_parquet(&batch, &ParquetOptions::default()).unwrap();
-        check_layout(&bytes, &batch, "DEPT");
+        check_layout(&bytes, &batch, "depth");
         let (schema, _) = read_parquet(bytes).unwrap();
         assert_eq!(schema.metadata()["mudrock.las_version"], "1.2");
         assert_eq!(schema.metadata()["mudrock.source_depth_order"], "unordered");
@@ -403,13 +406,15 @@ mod real_files {
         let depth = las.log.columns[0].as_numeric().unwrap();
         let mut perm: Vec<usize> = (0..depth.len()).collect();
         perm.sort_by(|&a, &b| depth[a].total_cmp(&depth[b]));
-        for (info, col) in las.log.curves.iter().zip(&las.log.columns) {
+        for (pos, (info, col)) in las.log.curves.iter().zip(&las.log.columns).enumerate() {
             let src = col.as_numeric().unwrap();
             let expected: Vec<Option<f64>> = perm
                 .iter()
                 .map(|&i| Some(src[i]).filter(|v| !v.is_nan()))
                 .collect();
-            assert_eq!(f64s(&batch, &info.mnemonic), expected, "{}", info.mnemonic);
+            // The index is stored as `depth`; every other curve under its mnemonic.
+            let name = if pos == 0 { "depth" } else { info.mnemonic.as_str() };
+            assert_eq!(f64s(&batch, name), expected, "{}", info.mnemonic);
         }
     }
 
@@ -455,5 +460,47 @@ mod real_files {
         }
         eprintln!("{converted} converted; refused: {refused:#?}");
         assert!(converted > 100, "{converted} converted");
+    }
+}
+
+#[test]
+fn index_is_stored_as_depth_or_time_and_keeps_its_mnemonic() {
+    let md = las(
+        &[],
+        vec![
+            curve("MD", "M", "", ""),
+            curve("depth", "M", "", ""),
+            curve("GR", "GAPI", "", ""),
+        ],
+        vec![
+            Column::Numeric(vec![1.0, 2.0]),
+            Column::Numeric(vec![5.0, 6.0]),
+            Column::Numeric(vec![50.0, f64::NAN]),
+        ],
+    );
+    let batch = las_to_record_batch(&md, &well()).unwrap();
+    let schema = batch.schema();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    // A curve that happens to be called `depth` makes way for the index, like a duplicate mnemonic.
+    assert_eq!(names, ["depth", "depth:2", "GR"]);
+    assert_eq!(schema.field(0).metadata()["mudrock.mnemonic"], "MD");
+    assert_eq!(schema.metadata()["mudrock.index_column"], "depth");
+    assert_eq!(f64s(&batch, "depth:2"), [Some(5.0), Some(6.0)]);
+
+    let time = las(
+        &[],
+        vec![curve("TIME", "S", "", ""), curve("ROP", "M/H", "", "")],
+        vec![Column::Numeric(vec![0.0, 1.0]), Column::Numeric(vec![10.0, 11.0])],
+    );
+    let batch = las_to_record_batch(&time, &well()).unwrap();
+    assert_eq!(batch.schema().field(0).name(), "time");
+}
+
+#[test]
+fn moving_conversion_equals_borrowing_one() {
+    for las in [small_las(), big_las()] {
+        let borrowed = las_to_record_batch(&las, &well()).unwrap();
+        let moved = las_into_record_batch_with(las, &well(), &Default::default()).unwrap();
+        assert_eq!(borrowed, moved);
     }
 }
