@@ -21,7 +21,8 @@ apt_missing=()
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$1"); }
 
 # 1. Debian packages: C toolchain for -sys crates, clang/lld 22 for wasm32 C code and linking.
-for p in build-essential pkg-config clang-22 lld-22 llvm-22 nodejs; do need_pkg "$p"; done
+# wrk: the HTTP load generator of the API benchmark.
+for p in build-essential pkg-config clang-22 lld-22 llvm-22 nodejs wrk; do need_pkg "$p"; done
 # wasm32 std: prefer rustup's target; fall back to Debian's rustc-web (built below).
 use_rustup_wasm=0
 # MUDROCK_WASM_TOOLCHAIN=debian forces the Debian route (to test it on a machine where rustup works).
@@ -79,11 +80,13 @@ if [ -n "$wb_version" ]; then
   fi
 fi
 
-# 4. Python tools used only by the comparison benches (lasio, numpy for the synthetic LAS generator).
-if ! python3 -c 'import lasio, numpy' >/dev/null 2>&1; then
-  log "installing lasio and numpy (benches only)"
-  python3 -m pip install -q --disable-pip-version-check lasio numpy >/dev/null 2>&1 \
-    || python3 -m pip install -q --disable-pip-version-check --break-system-packages lasio numpy
+# 4. Python tools used only by the comparison benches: lasio (LAS peer), numpy (synthetic LAS), pyarrow
+#    (well-log Parquet generator), duckdb (SQL peer).
+bench_py=(lasio numpy pyarrow duckdb)
+if ! python3 -c 'import lasio, numpy, pyarrow, duckdb' >/dev/null 2>&1; then
+  log "installing ${bench_py[*]} (benches only)"
+  python3 -m pip install -q --disable-pip-version-check "${bench_py[@]}" >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages "${bench_py[@]}"
 fi
 
 log "done"

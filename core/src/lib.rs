@@ -3,9 +3,13 @@
 //! No async runtime and no I/O of its own: readers take `std::io::Read`, writers take `std::io::Write`,
 //! and storage lives in the crates that own a runtime.
 
+pub mod cache;
 pub mod las;
 pub mod layout;
 pub mod model;
+pub mod petro;
+pub mod query;
+pub mod spatial;
 
 #[cfg(feature = "arrow")]
 pub mod arrow;

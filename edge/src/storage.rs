@@ -171,6 +171,12 @@ impl StorageManager {
         &self.location
     }
 
+    /// The OpenDAL operator every call goes through (retry layer included), for components that need
+    /// another interface over the same objects — the query engine wraps it as an `object_store`.
+    pub fn operator(&self) -> &Operator {
+        &self.op
+    }
+
     /// Stores `bytes` under `path`, replacing any previous object whole.
     pub async fn upload(&self, path: &str, bytes: Bytes) -> Result<()> {
         check_key(path)?;

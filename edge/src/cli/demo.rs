@@ -1,5 +1,7 @@
-//! `mudrock demo [--project demo] [--out DIR]`: the first command a new user runs. Generates the demo
-//! wells, ingests them, and prints the wells catalog. Needs no server and no network.
+//! `mudrock demo [--project demo] [--out DIR] [--no-serve]`: the first command a new user runs. Generates
+//! the demo wells, ingests them, prints the wells catalog, then serves the HTTP API on the demo project
+//! and prints its URL and token (`--no-serve` stops after the catalog, for scripts and CI). Needs no
+//! server and no network.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,11 +10,25 @@ use mudrock_core::layout::ProjectId;
 
 use super::ingest::{exit_code, ingest_with_progress};
 use super::output;
+use super::serve::{self, ServeArgs};
 use crate::demo;
 use crate::error::{Error, Result};
 use crate::ingest::Ingestor;
 
-pub async fn run(ingestor: &Ingestor, project: &ProjectId, out: &Path) -> Result<ExitCode> {
+/// What to do once the demo data is in.
+pub enum AfterDemo<'a> {
+    /// Exit (`--no-serve`).
+    Exit,
+    /// Serve the API over the data dir until Ctrl-C.
+    Serve { data_dir: &'a Path, args: &'a ServeArgs },
+}
+
+pub async fn run(
+    ingestor: &Ingestor,
+    project: &ProjectId,
+    out: &Path,
+    after: AfterDemo<'_>,
+) -> Result<ExitCode> {
     let files = demo::write_to(out).map_err(|e| {
         Error::new(
             crate::error::ErrorKind::PermissionDenied,
@@ -37,5 +53,15 @@ pub async fn run(ingestor: &Ingestor, project: &ProjectId, out: &Path) -> Result
         ingestor.storage().location()
     ))?;
     output::print(&output::wells_table(&catalog.wells))?;
-    Ok(exit_code(&reports))
+    let code = exit_code(&reports);
+    match after {
+        AfterDemo::Exit => Ok(code),
+        AfterDemo::Serve { data_dir, args } => {
+            if code != ExitCode::SUCCESS {
+                // Serve anyway: the files that went in are there to look at; the errors are printed above.
+                eprintln!("some demo files did not go in; serving what did");
+            }
+            serve::run(ingestor, data_dir, args, Some(project.as_str())).await
+        }
+    }
 }

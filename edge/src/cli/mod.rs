@@ -1,9 +1,12 @@
 //! The `mudrock` command line: argument parsing and dispatch. Each command lives in its own file.
 
+mod cache;
 mod demo;
 mod ingest;
 mod output;
 mod progress;
+mod serve;
+mod sql;
 mod wells;
 
 use std::path::PathBuf;
@@ -41,7 +44,7 @@ enum StorageKind {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate the demo wells as LAS files, ingest them and print the wells catalog.
+    /// Generate the demo wells as LAS files, ingest them, print the wells catalog, then serve the HTTP API.
     Demo {
         /// The project to ingest into.
         #[arg(long, default_value = "demo", value_parser = parse_project)]
@@ -49,7 +52,14 @@ enum Command {
         /// Where to write the demo LAS files (default: `<data-dir>/demo-las`).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Stop after printing the catalog instead of serving the API (scripts, CI).
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        serve: serve::ServeArgs,
     },
+    /// Serve the HTTP API (under /v1) on the data dir until Ctrl-C.
+    Serve(serve::ServeArgs),
     /// Ingest LAS files (directories are searched recursively for *.las).
     Ingest {
         /// LAS files, or directories to search for them.
@@ -70,6 +80,29 @@ enum Command {
         /// Print the catalog as JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Run one read-only SQL query over a project (tables well_logs, wells, logs, curves; names are
+    /// case-sensitive: `SELECT GR FROM well_logs`).
+    Sql {
+        /// The query.
+        query: String,
+        /// The project to query.
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = sql::SqlFormat::Table)]
+        format: sql::SqlFormat,
+        /// Write the result to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Return at most this many rows (default for --format table: 1000; otherwise no limit).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Show or empty the caches (L2 blocks on disk, L3 results; a running server's tiers with --url).
+    Cache {
+        #[command(subcommand)]
+        action: cache::CacheAction,
     },
 }
 
@@ -100,12 +133,34 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let ingestor = open(&cli)?;
     match cli.command {
-        Command::Demo { project, out } => {
+        Command::Demo {
+            project,
+            out,
+            no_serve,
+            serve,
+        } => {
             let out = out.unwrap_or_else(|| cli.data_dir.join("demo-las"));
-            demo::run(&ingestor, &project, &out).await
+            let after = if no_serve {
+                demo::AfterDemo::Exit
+            } else {
+                demo::AfterDemo::Serve {
+                    data_dir: &cli.data_dir,
+                    args: &serve,
+                }
+            };
+            demo::run(&ingestor, &project, &out, after).await
         }
+        Command::Serve(args) => serve::run(&ingestor, &cli.data_dir, &args, None).await,
         Command::Ingest { paths, project, json } => ingest::run(&ingestor, &project, &paths, json).await,
         Command::Wells { project, json } => wells::run(&ingestor, &project, json).await,
+        Command::Sql {
+            query,
+            project,
+            format,
+            output,
+            limit,
+        } => sql::run(&ingestor, &project, &query, format, output.as_deref(), limit).await,
+        Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
     }
 }
 

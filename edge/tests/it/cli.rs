@@ -26,7 +26,7 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn demo_prints_the_wells_catalog() {
     let dir = tempfile::tempdir().unwrap();
-    let out = mudrock(dir.path(), &["demo"]);
+    let out = mudrock(dir.path(), &["demo", "--no-serve"]);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("wells catalog of project demo (6 wells"), "{text}");
@@ -46,7 +46,7 @@ fn demo_prints_the_wells_catalog() {
     assert_eq!(std::fs::read_dir(dir.path().join("demo-las")).unwrap().count(), 6);
 
     // Again: the same files, nothing new.
-    let again = mudrock(dir.path(), &["demo"]);
+    let again = mudrock(dir.path(), &["demo", "--no-serve"]);
     assert!(again.status.success());
     assert_eq!(
         stdout(&again).matches("unchanged").count(),
@@ -59,7 +59,10 @@ fn demo_prints_the_wells_catalog() {
 #[test]
 fn demo_runs_on_memory_storage() {
     let dir = tempfile::tempdir().unwrap();
-    let out = mudrock(dir.path(), &["--storage", "memory", "demo", "--project", "mem"]);
+    let out = mudrock(
+        dir.path(),
+        &["--storage", "memory", "demo", "--no-serve", "--project", "mem"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("(6 wells, stored in memory)"),
@@ -120,7 +123,7 @@ fn ingest_json_lists_every_report() {
 fn wells_json_parses() {
     let dir = tempfile::tempdir().unwrap();
     assert!(
-        mudrock(dir.path(), &["demo", "--project", "field-a"])
+        mudrock(dir.path(), &["demo", "--no-serve", "--project", "field-a"])
             .status
             .success()
     );
@@ -170,7 +173,7 @@ fn usage_errors_say_what_is_wrong() {
 fn data_dir_comes_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_mudrock"))
-        .args(["demo", "--project", "env"])
+        .args(["demo", "--no-serve", "--project", "env"])
         .env("MUDROCK_DATA_DIR", dir.path())
         .current_dir(dir.path())
         .output()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The cached HTTP API under load (issue #3): `mudrock serve` on 127.0.0.1, one-well depth windows of the
+# demo wells — uncached latency, a fixed request rate with oha (latency at a fixed rate, not saturation),
+# the hit ratio of a Zipf(1.1) trace with L1 sized for 20% of the keys, and the server's RSS against its
+# cache budget. Bounded: every phase ends on its own (the fixed-rate phase after --duration seconds).
+#
+#   benches/api_load.sh [--duration 60] [--rate 20000] [--connections 32] [--trace 20000]
+#
+# Needs oha (`cargo install oha --locked`) and python3. Run it on a quiet machine (uptime load < 1): the
+# load generator and the server share the cores. Results: stdout and target/bench-data/api_load.json; the
+# table in benches/RESULTS.md is written from them by hand, with the machine and the date.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if ! command -v oha >/dev/null 2>&1; then
+  echo "api_load: oha not found; install it with: cargo install oha --locked" >&2
+  exit 1
+fi
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk "BEGIN { exit !($load >= 1.0) }"; then
+  echo "api_load: warning: load average is $load; results on a busy machine are not comparable" >&2
+fi
+cargo build --release -q -p mudrock-edge --bin mudrock
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+exec python3 benches/api_load.py --bin "$target_dir/release/mudrock" "$@"

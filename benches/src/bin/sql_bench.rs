@@ -1,0 +1,223 @@
+//! DataFusion with MudRock's engine settings on one Parquet file: the four queries of
+//! ../shared/bench/time_duckdb.py, CPU and wall time per query, and each query's result (for the
+//! equality check against DuckDB). Run by benches/sql_compare.py, which runs DuckDB in the same run.
+//!
+//!   sql_bench --file F --well W --lo LO --hi HI [--threads 1,2] [--reps 7] [--out results.json]
+//!
+//! CPU time is the process's (every thread, user + system) from `CLOCK_PROCESS_CPUTIME_ID`, the clock
+//! sql_compare.py reads for DuckDB too. The table is registered once per thread count ("warm": footers
+//! and statistics cached, as in a running server); "cold" registers it again before every run.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use mudrock_benches::median;
+use mudrock_edge::query::QueryConfig;
+use serde_json::{Value, json};
+
+const CURVES: [&str; 10] = [
+    "gr", "rhob", "nphi", "dt", "rt", "cali", "sp", "pef", "rxo", "drho",
+];
+const TABLE: &str = "welllogs";
+
+/// The queries of time_duckdb.py, over a registered table instead of `read_parquet(...)`.
+fn queries(well: &str, lo: f64, hi: f64) -> Vec<(&'static str, String)> {
+    let aggs = CURVES
+        .iter()
+        .map(|c| format!("avg({c}) AS avg_{c}, min({c}) AS min_{c}, max({c}) AS max_{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        (
+            "Q1_full_scan_agg",
+            format!("SELECT count(*) AS n, min(depth), max(depth), {aggs} FROM {TABLE}"),
+        ),
+        (
+            "Q2_range_one_well",
+            format!(
+                "SELECT * FROM {TABLE} WHERE well_id = '{well}' AND depth BETWEEN {lo} AND {hi} ORDER BY depth"
+            ),
+        ),
+        (
+            "Q2b_range_agg",
+            format!(
+                "SELECT count(*), avg(gr), avg(rhob), avg(nphi) FROM {TABLE} \
+                 WHERE well_id = '{well}' AND depth BETWEEN {lo} AND {hi}"
+            ),
+        ),
+        (
+            "Q3_groupby_well",
+            format!(
+                "SELECT well_id, count(*) AS n, min(depth) AS top, max(depth) AS bottom, avg(gr), \
+                 stddev_samp(gr), avg(rhob), avg(rt), max(rt) FROM {TABLE} GROUP BY well_id ORDER BY well_id"
+            ),
+        ),
+    ]
+}
+
+/// CPU seconds used by this process so far, all threads.
+fn cpu_seconds() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+struct Args {
+    file: String,
+    well: String,
+    lo: f64,
+    hi: f64,
+    threads: Vec<usize>,
+    reps: usize,
+    out: Option<String>,
+    pushdown: Option<bool>,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    let mut it = std::env::args().skip(1);
+    while let Some(key) = it.next() {
+        let Some(name) = key.strip_prefix("--") else {
+            bail!("unexpected argument {key:?}")
+        };
+        let value = it.next().with_context(|| format!("--{name} needs a value"))?;
+        map.insert(name.to_owned(), value);
+    }
+    let get = |k: &str| map.get(k).cloned().with_context(|| format!("--{k} is required"));
+    Ok(Args {
+        file: get("file")?,
+        well: get("well")?,
+        lo: get("lo")?.parse()?,
+        hi: get("hi")?.parse()?,
+        threads: map
+            .get("threads")
+            .map_or("1,2", String::as_str)
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        reps: map.get("reps").map_or(Ok(7), |r| r.parse())?,
+        out: map.get("out").cloned(),
+        pushdown: map.get("pushdown").map(|p| p.parse()).transpose()?,
+    })
+}
+
+async fn context(config: &QueryConfig, file: &str) -> Result<SessionContext> {
+    let ctx = SessionContext::new_with_config(config.session_config());
+    ctx.register_parquet(TABLE, file, ParquetReadOptions::default())
+        .await?;
+    Ok(ctx)
+}
+
+async fn run(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>> {
+    Ok(ctx.sql(sql).await?.collect().await?)
+}
+
+/// Rows as JSON arrays: strings, numbers (f64; f32 widened exactly) and nulls.
+fn rows_json(batches: &[RecordBatch]) -> Result<Vec<Value>> {
+    let mut rows = Vec::new();
+    for batch in batches {
+        let columns: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| {
+                if matches!(
+                    c.data_type(),
+                    DataType::Dictionary(..) | DataType::Utf8View | DataType::LargeUtf8
+                ) {
+                    cast(c, &DataType::Utf8)
+                } else if c.data_type().is_numeric() {
+                    cast(c, &DataType::Float64)
+                } else {
+                    Ok(c.clone())
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        for i in 0..batch.num_rows() {
+            let row: Vec<Value> = columns
+                .iter()
+                .map(|c| {
+                    if c.is_null(i) {
+                        Value::Null
+                    } else if let Some(s) = c.as_string_opt::<i32>() {
+                        json!(s.value(i))
+                    } else {
+                        json!(
+                            c.as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                                .value(i)
+                        )
+                    }
+                })
+                .collect();
+            rows.push(Value::Array(row));
+        }
+    }
+    Ok(rows)
+}
+
+fn main() -> Result<()> {
+    let args = parse_args()?;
+    let mut results = Vec::new();
+    for &threads in &args.threads {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()?;
+        let mut config = QueryConfig {
+            target_partitions: threads,
+            ..QueryConfig::default()
+        };
+        if let Some(pushdown) = args.pushdown {
+            config.pushdown_filters = pushdown;
+        }
+        runtime.block_on(async {
+            let warm = context(&config, &args.file).await?;
+            for (name, sql) in queries(&args.well, args.lo, args.hi) {
+                for mode in ["warm", "cold"] {
+                    // One untimed run first (as time_duckdb.py does); its result is the one checked.
+                    let batches = run(&warm, &sql).await?;
+                    let rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+                    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
+                    for _ in 0..args.reps {
+                        let (c0, t0) = (cpu_seconds(), Instant::now());
+                        if mode == "cold" {
+                            let fresh = context(&config, &args.file).await?;
+                            run(&fresh, &sql).await?;
+                        } else {
+                            run(&warm, &sql).await?;
+                        }
+                        walls.push(t0.elapsed().as_secs_f64() * 1000.0);
+                        cpus.push((cpu_seconds() - c0) * 1000.0);
+                    }
+                    eprintln!(
+                        "datafusion threads={threads} {name:20} {mode} rows={rows:6} wall_med={:8.2} ms cpu_med={:8.2} ms",
+                        median(&mut walls.clone()),
+                        median(&mut cpus.clone())
+                    );
+                    results.push(json!({
+                        "engine": "datafusion", "threads": threads, "query": name, "mode": mode,
+                        "rows": rows, "sql": sql,
+                        "wall_median_ms": median(&mut walls.clone()),
+                        "wall_min_ms": walls.iter().copied().fold(f64::INFINITY, f64::min),
+                        "cpu_median_ms": median(&mut cpus.clone()),
+                        "result": if mode == "warm" { Value::Array(rows_json(&batches)?) } else { Value::Null },
+                    }));
+                }
+            }
+            anyhow::Ok(())
+        })?;
+    }
+    let text = serde_json::to_string(&json!({
+        "datafusion": datafusion::DATAFUSION_VERSION,
+        "config": format!("{:?}", QueryConfig::default()),
+        "results": results,
+    }))?;
+    match &args.out {
+        Some(path) => std::fs::write(path, text)?,
+        None => println!("{text}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! Every failure of the API becomes one JSON envelope (`mudrock_shared::ErrorEnvelope`) here, and only
+//! here: the backend's `Error` kinds, axum's own rejections (bad JSON, bad query string, a missing
+//! multipart part, a body over the limit), unknown routes and wrong methods. The HTTP status comes from
+//! the envelope's code (`ErrorCode::http_status`), so code and status can never disagree.
+
+use axum::extract::multipart::MultipartError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mudrock_shared::{ErrorCode, ErrorEnvelope};
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
+
+/// A failed request: the envelope to send, plus what the log needs. Boxed: handlers return it in
+/// `Result`s on every path, and the success path should not pay for its size.
+#[derive(Debug)]
+pub struct ApiError(Box<Failure>);
+
+#[derive(Debug)]
+struct Failure {
+    envelope: ErrorEnvelope,
+    /// The underlying backend error, logged for 5xx answers (whose message stays generic).
+    source: Option<Error>,
+    /// `Content-Range: bytes */{size}` on 416 answers.
+    object_size: Option<u64>,
+}
+
+/// What every handler returns.
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError(Box::new(Failure {
+            envelope: ErrorEnvelope::new(code, message),
+            source: None,
+            object_size: None,
+        }))
+    }
+
+    pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.0.envelope.error.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.0.envelope.error.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.envelope.error.message
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::Unauthorized, message)
+    }
+
+    pub fn forbidden(project: &str) -> Self {
+        ApiError::new(
+            ErrorCode::Forbidden,
+            format!("this token does not give access to project `{project}`"),
+        )
+        .with_detail("project", project)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::BadRequest, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::NotFound, message)
+    }
+
+    /// 416 for a range outside an object of `size` bytes (or several ranges at once).
+    pub fn range_not_satisfiable(message: impl Into<String>, size: u64) -> Self {
+        let mut e = ApiError::new(ErrorCode::RangeNotSatisfiable, message).with_detail("size", size);
+        e.0.object_size = Some(size);
+        e
+    }
+
+    /// The backend's error under a code chosen by the caller, keeping its message (for 4xx codes) and
+    /// its context as details.
+    pub fn from_error_as(code: ErrorCode, err: Error) -> Self {
+        let mut api = ApiError::new(code, err.message().to_owned());
+        if code.http_status() < 500 {
+            for (k, v) in err.context_pairs() {
+                // Storage internals (where the data dir is) are not the caller's business.
+                if !matches!(*k, "backend" | "root") {
+                    api = api.with_detail(k, v.as_str());
+                }
+            }
+        } else {
+            api.0.envelope.error.message = match code {
+                // The engine's timeout message says what to do; it names no server internals.
+                ErrorCode::QueryTimeout => err.message().to_owned(),
+                ErrorCode::Unavailable => format!(
+                    "the server could not reach its storage; try again shortly ({})",
+                    err.message()
+                ),
+                _ => "the server failed to answer this request; the server log has the details".to_owned(),
+            };
+        }
+        api.0.source = Some(err);
+        api
+    }
+}
+
+/// The backend's error kinds and the code each becomes.
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        let code = match err.kind() {
+            ErrorKind::NotFound => ErrorCode::NotFound,
+            ErrorKind::InvalidInput | ErrorKind::Unsupported => ErrorCode::BadRequest,
+            ErrorKind::Conflict => ErrorCode::Conflict,
+            ErrorKind::Unavailable => ErrorCode::Unavailable,
+            // Storage refusing the server, a bad server configuration, a bug: not the caller's doing.
+            _ => ErrorCode::Internal,
+        };
+        ApiError::from_error_as(code, err)
+    }
+}
+
+fn rejection(status: StatusCode, what: &str, text: String) -> ApiError {
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::BadRequest,
+    };
+    let message = match code {
+        ErrorCode::PayloadTooLarge => "the request body is larger than this server accepts".to_owned(),
+        ErrorCode::UnsupportedMediaType => {
+            format!("the {what} must be sent with the right Content-Type: {text}")
+        }
+        _ => format!("invalid {what}: {text}"),
+    };
+    ApiError::new(code, message)
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        rejection(r.status(), "JSON body", r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        rejection(r.status(), "query string", r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        rejection(r.status(), "path", r.body_text())
+    }
+}
+
+impl From<MultipartError> for ApiError {
+    fn from(r: MultipartError) -> Self {
+        rejection(r.status(), "multipart upload", r.body_text())
+    }
+}
+
+impl From<axum::extract::multipart::MultipartRejection> for ApiError {
+    fn from(r: axum::extract::multipart::MultipartRejection) -> Self {
+        rejection(r.status(), "multipart upload", r.body_text())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            match &self.0.source {
+                Some(source) => eprintln!("error: {code}: {source:?}"),
+                None => eprintln!("error: {code}: {}", self.message()),
+            }
+        }
+        let body = serde_json::to_vec(&self.0.envelope).unwrap_or_else(|_| {
+            br#"{"error":{"code":"internal","message":"cannot encode the error","details":{}}}"#.to_vec()
+        });
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(mudrock_shared::media::JSON),
+        );
+        if code == ErrorCode::Unauthorized {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"mudrock\""),
+            );
+        }
+        if let Some(size) = self.0.object_size
+            && let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}"))
+        {
+            headers.insert(header::CONTENT_RANGE, v);
+        }
+        response
+    }
+}
+
+/// The router's fallback: no route has this path.
+pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        ErrorCode::RouteNotFound,
+        format!(
+            "no route `{}`: the API lives under /v1 (the routes are listed at /v1/openapi.json)",
+            uri.path()
+        ),
+    )
+    .with_detail("path", uri.path())
+}
+
+/// The router's fallback for a path that exists with other methods.
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on `{}`", uri.path()),
+    )
+    .with_detail("method", method.as_str())
+    .with_detail("path", uri.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_kinds_map_to_codes_and_statuses() {
+        let cases = [
+            (ErrorKind::NotFound, ErrorCode::NotFound, 404),
+            (ErrorKind::InvalidInput, ErrorCode::BadRequest, 400),
+            (ErrorKind::Conflict, ErrorCode::Conflict, 409),
+            (ErrorKind::Unavailable, ErrorCode::Unavailable, 503),
+            (ErrorKind::Unexpected, ErrorCode::Internal, 500),
+        ];
+        for (kind, code, status) in cases {
+            let api = ApiError::from(Error::new(kind, "m").with_context("path", "p/x"));
+            assert_eq!(api.code(), code);
+            assert_eq!(api.into_response().status().as_u16(), status);
+        }
+    }
+
+    #[test]
+    fn client_errors_keep_message_and_context_server_errors_do_not_leak() {
+        let e = ApiError::from(
+            Error::new(ErrorKind::InvalidInput, "depth_min is above depth_max")
+                .with_context("root", "/secret/dir")
+                .with_context("well", "W1"),
+        );
+        assert_eq!(e.message(), "depth_min is above depth_max");
+        assert_eq!(e.0.envelope.error.details["well"], "W1");
+        assert!(!e.0.envelope.error.details.contains_key("root"));
+
+        let e = ApiError::from(Error::new(ErrorKind::Unexpected, "parquet at /secret/dir broke"));
+        assert!(!e.message().contains("/secret"), "{}", e.message());
+    }
+
+    #[test]
+    fn unauthorized_and_range_answers_carry_their_headers() {
+        let r = ApiError::unauthorized("no token").into_response();
+        assert_eq!(r.status(), 401);
+        assert!(r.headers().get(header::WWW_AUTHENTICATE).is_some());
+        let r = ApiError::range_not_satisfiable("past the end", 1234).into_response();
+        assert_eq!(r.status(), 416);
+        assert_eq!(r.headers()[header::CONTENT_RANGE], "bytes */1234");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+    }
+}

@@ -1,0 +1,35 @@
+//! The native HTTP API (axum): routes under `/v1`, bearer-token auth on every route but `/healthz`,
+//! JSON / Arrow IPC / Parquet by `Accept`, ETags from the versions a response read (304 without running
+//! the query), one JSON error envelope for every failure, an OpenAPI document at `/v1/openapi.json`.
+//!
+//! | file | what |
+//! |---|---|
+//! | `router.rs` | the route table, fallbacks, auth and body-limit layers |
+//! | `auth.rs` | bearer tokens scoped to projects (config file, env, or a random one) |
+//! | `error.rs` | every failure → the envelope and its status, in one place |
+//! | `negotiate.rs` | `Accept` → format, and the encoders (whole or streamed) |
+//! | `etag.rs`, `range.rs` | validators and 304s; `Range` headers |
+//! | `catalogs.rs` | a project's catalogs with their versions, cached |
+//! | `routes/` | one file per group of routes |
+//! | `openapi.rs` | the OpenAPI 3 document, checked against the router in tests |
+//! | `runtime.rs` | the query runtime, apart from the serving one |
+//! | `server.rs` | binding, serving, graceful shutdown |
+
+pub mod auth;
+pub mod catalogs;
+pub mod error;
+pub mod etag;
+pub mod negotiate;
+pub mod openapi;
+pub mod range;
+pub mod router;
+pub mod routes;
+pub mod runtime;
+pub mod server;
+pub mod state;
+
+pub use auth::{Scope, Tokens};
+pub use error::{ApiError, ApiResult};
+pub use router::router;
+pub use server::{Server, serve};
+pub use state::{ApiConfig, ApiState};

@@ -1,0 +1,40 @@
+//! The route handlers, one file per group; shared response helpers here.
+
+pub mod extract;
+pub mod health;
+pub mod ingest;
+pub mod logs;
+pub mod metrics;
+pub mod objects;
+pub mod projects;
+pub mod sql;
+pub mod wells;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use mudrock_core::cache::CacheKey;
+use serde::Serialize;
+
+use super::error::{ApiError, ApiResult};
+use super::etag;
+
+/// A JSON body with `Content-Type`, and the ETag of `key` when there is one.
+pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Response> {
+    let body = serde_json::to_vec(value).map_err(|e| {
+        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
+    })?;
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(mudrock_shared::media::JSON),
+    );
+    if let Some(key) = key {
+        etag::set(response.headers_mut(), key);
+    }
+    Ok(response)
+}
+
+/// The canonical bytes of a request: JSON of a value whose fields serialise in a fixed order.
+pub fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}

@@ -1,0 +1,129 @@
+//! `mudrock serve [--addr 127.0.0.1:8080] [--data-dir DIR]`: the HTTP API on embedded defaults (objects on
+//! the file system under the data dir, caches from `CACHE_*`/`MUDROCK_L2_*`), until Ctrl-C or SIGTERM;
+//! requests in flight finish first.
+//!
+//! Tokens: `--auth-config FILE` / `MUDROCK_AUTH_CONFIG`, else `MUDROCK_TOKENS`, else one random token for
+//! every project, printed at start (see `api::auth`). Tokens are never taken as command-line flags: the
+//! process list would show them.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::output;
+use crate::api::server::{bind, serve, shutdown_signal};
+use crate::api::state::{DEFAULT_MAX_POINTS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROW_LIMIT};
+use crate::api::{ApiConfig, ApiState, Tokens};
+use crate::cache::{CacheConfig, Caches};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ingest::Ingestor;
+use crate::query::QueryEngine;
+
+/// The environment variable holding `token=project,project;token=*`.
+pub const ENV_TOKENS: &str = "MUDROCK_TOKENS";
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, env = "MUDROCK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// JSON file of tokens and their projects: {"tokens": [{"token": "…", "projects": ["p1"]}]}.
+    #[arg(long, env = "MUDROCK_AUTH_CONFIG")]
+    pub auth_config: Option<PathBuf>,
+    /// Largest ingest upload, in bytes.
+    #[arg(long, env = "MUDROCK_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: usize,
+    /// Most rows a SQL query or log window returns.
+    #[arg(long, env = "MUDROCK_ROW_LIMIT", default_value_t = DEFAULT_ROW_LIMIT)]
+    pub row_limit: u64,
+    /// Seconds a query may run before it is cancelled.
+    #[arg(long, env = "MUDROCK_QUERY_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub query_timeout_seconds: u64,
+    /// Milliseconds the versions of a project's catalogs are trusted before the store is asked again:
+    /// how late a write by another process is seen (0: every request asks; ingests through this server
+    /// are seen at once either way).
+    #[arg(long, env = "MUDROCK_REVALIDATE_MS", default_value_t = 1000)]
+    pub revalidate_ms: u64,
+}
+
+impl ServeArgs {
+    fn config(&self) -> Result<ApiConfig> {
+        if self.row_limit == 0 || self.query_timeout_seconds == 0 || self.max_upload_bytes == 0 {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                "--row-limit, --query-timeout-seconds and --max-upload-bytes must be above 0",
+            ));
+        }
+        Ok(ApiConfig {
+            max_upload_bytes: self.max_upload_bytes,
+            row_limit: self.row_limit,
+            query_timeout: Duration::from_secs(self.query_timeout_seconds),
+            max_points: DEFAULT_MAX_POINTS,
+            revalidate_after: Duration::from_millis(self.revalidate_ms),
+        })
+    }
+}
+
+/// The tokens to accept, and the one to print when the server made it up.
+pub fn tokens(auth_config: Option<&Path>) -> Result<(Tokens, Option<String>)> {
+    if let Some(path) = auth_config {
+        let tokens = Tokens::load_config(path)?;
+        if tokens.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!("the auth config {} lists no tokens", path.display()),
+            ));
+        }
+        return Ok((tokens, None));
+    }
+    if let Some(text) = std::env::var(ENV_TOKENS).ok().filter(|t| !t.trim().is_empty()) {
+        let tokens = Tokens::parse_env(&text).map_err(|e| e.with_context("variable", ENV_TOKENS))?;
+        return Ok((tokens, None));
+    }
+    let (tokens, token) = Tokens::random_admin()?;
+    Ok((tokens, Some(token)))
+}
+
+/// Serves until Ctrl-C / SIGTERM. `project` is the one to show in the printed example.
+pub async fn run(
+    ingestor: &Ingestor,
+    data_dir: &Path,
+    args: &ServeArgs,
+    project: Option<&str>,
+) -> Result<ExitCode> {
+    let config = args.config()?;
+    let (tokens, made_up) = tokens(args.auth_config.as_deref())?;
+    let cache_config = CacheConfig::from_env(data_dir)?;
+    let caches = Arc::new(Caches::open(
+        &cache_config,
+        ingestor.storage(),
+        ingestor.layout(),
+    )?);
+    let engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    let state = ApiState::new(ingestor.clone(), engine, caches, tokens, config)?;
+    let listener = bind(args.addr).await?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let token_line = match &made_up {
+        Some(token) => format!(
+            "token (all projects, this session only; set {ENV_TOKENS} or --auth-config to choose your own):\n  {token}\n"
+        ),
+        None => "tokens: as configured\n".to_owned(),
+    };
+    let shown_token = made_up.as_deref().unwrap_or("<token>");
+    let example = match project {
+        Some(p) => format!("curl -H 'Authorization: Bearer {shown_token}' {url}/v1/projects/{p}/wells"),
+        None => format!("curl -H 'Authorization: Bearer {shown_token}' {url}/v1/projects"),
+    };
+    output::print(&format!(
+        "MudRock API listening on {url} (storage: {}; Ctrl-C stops)\n{token_line}try:\n  {example}\n",
+        ingestor.storage().location()
+    ))?;
+    serve(listener, state, shutdown_signal()).await?;
+    output::print("stopped\n")?;
+    Ok(ExitCode::SUCCESS)
+}

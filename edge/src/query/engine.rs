@@ -1,0 +1,411 @@
+//! The query engine: one per process, one DataFusion session per project, rebuilt when the project's
+//! catalogs change.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex};
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::dataframe::DataFrame;
+use datafusion::execution::cache::DefaultFilesMetadataCache;
+use datafusion::execution::cache::cache_manager::{CacheManagerConfig, FileMetadataCache};
+use datafusion::execution::context::SQLOptions;
+use datafusion::execution::memory_pool::{GreedyMemoryPool, MemoryPool, UnboundedMemoryPool};
+use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
+use datafusion::logical_expr::{LogicalPlan, ScalarUDF};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::sql::parser::{DFParserBuilder, Statement as DfStatement};
+use datafusion::sql::sqlparser::dialect::dialect_from_str;
+use mudrock_core::cache::VersionSet;
+use mudrock_core::layout::{Layout, ProjectId};
+use object_store::ObjectStore;
+use object_store_opendal::OpendalStore;
+
+use super::catalogs;
+use super::errors::{Hints, from_datafusion};
+use super::readonly;
+use super::registry::SingleStoreRegistry;
+use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
+use super::udf;
+use super::well_logs::{LogObjectCache, WellLogsBuilder, WellLogsTable};
+use crate::error::{Error, ErrorKind, Result};
+use crate::storage::StorageManager;
+
+/// How the engine runs queries. [`QueryConfig::default`] is what `mudrock` uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryConfig {
+    /// Parallelism of one query (DataFusion's `target_partitions`); default: the machine's cores.
+    pub target_partitions: usize,
+    /// Rows per record batch.
+    pub batch_size: usize,
+    /// Memory all running queries together may use, in bytes (a query over it fails with a clear
+    /// error); `None` for no limit.
+    pub memory_limit: Option<usize>,
+    /// Bytes of Parquet footers and page indexes kept in memory across queries and projects.
+    pub metadata_cache_bytes: usize,
+    /// Evaluate filters while decoding Parquet (late materialisation) instead of after. See
+    /// `benches/RESULTS.md` for the measurement behind the default.
+    pub pushdown_filters: bool,
+    /// Footers read at once when a project's tables are rebuilt.
+    pub footer_concurrency: usize,
+}
+
+impl Default for QueryConfig {
+    fn default() -> Self {
+        QueryConfig {
+            target_partitions: std::thread::available_parallelism().map_or(2, usize::from),
+            batch_size: 8192,
+            memory_limit: None,
+            metadata_cache_bytes: 64 * 1024 * 1024,
+            pushdown_filters: true,
+            footer_concurrency: 16,
+        }
+    }
+}
+
+impl QueryConfig {
+    /// DataFusion's session settings for this configuration: identifiers are case-sensitive (no
+    /// normalisation), `information_schema` is on, Parquet is read with statistics, page index and
+    /// (by default) filter pushdown. Public so that benchmarks run exactly the engine's settings.
+    pub fn session_config(&self) -> SessionConfig {
+        let mut config = SessionConfig::new()
+            .with_target_partitions(self.target_partitions.max(1))
+            .with_batch_size(self.batch_size.max(1))
+            .with_information_schema(true);
+        let options = config.options_mut();
+        options.sql_parser.enable_ident_normalization = false;
+        options.execution.parquet.pushdown_filters = self.pushdown_filters;
+        options.execution.parquet.reorder_filters = true;
+        options.execution.parquet.enable_page_index = true;
+        options.execution.parquet.pruning = true;
+        config
+    }
+}
+
+/// A table of a project session: its name and columns.
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    pub name: String,
+    pub schema: SchemaRef,
+}
+
+/// SQL over every project of one storage. Cheap to clone; clones share sessions and caches.
+#[derive(Clone)]
+pub struct QueryEngine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    storage: StorageManager,
+    layout: Layout,
+    config: QueryConfig,
+    /// The storage manager's operator as an `object_store`: the one storage stack, two interfaces.
+    store: Arc<dyn ObjectStore>,
+    metadata_cache: Arc<dyn FileMetadataCache>,
+    memory_pool: Arc<dyn MemoryPool>,
+    functions: Vec<ScalarUDF>,
+    projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
+}
+
+/// A project's current session and what rebuilding it needs.
+#[derive(Default)]
+struct ProjectSlot {
+    current: StdMutex<Option<Arc<ProjectSession>>>,
+    /// Held while rebuilding, so concurrent queries of a stale project rebuild once; guards the log
+    /// objects read so far.
+    rebuild: tokio::sync::Mutex<LogObjectCache>,
+}
+
+struct ProjectSession {
+    ctx: SessionContext,
+    versions: VersionSet,
+    hints: Arc<Hints>,
+    well_logs: Arc<WellLogsTable>,
+}
+
+impl QueryEngine {
+    pub fn new(storage: StorageManager, layout: Layout) -> Self {
+        QueryEngine::with_config(storage, layout, QueryConfig::default())
+    }
+
+    pub fn with_config(storage: StorageManager, layout: Layout, config: QueryConfig) -> Self {
+        let metadata_cache: Arc<dyn FileMetadataCache> =
+            Arc::new(DefaultFilesMetadataCache::new(config.metadata_cache_bytes));
+        QueryEngine::with_metadata_cache(storage, layout, config, metadata_cache)
+    }
+
+    /// Like [`QueryEngine::with_config`] with a Parquet footer cache of the caller's (the L1 cache can
+    /// hold footers and page indexes under its own budget and statistics).
+    pub fn with_metadata_cache(
+        storage: StorageManager,
+        layout: Layout,
+        config: QueryConfig,
+        metadata_cache: Arc<dyn FileMetadataCache>,
+    ) -> Self {
+        let store: Arc<dyn ObjectStore> = Arc::new(OpendalStore::new(storage.operator().clone()));
+        let memory_pool: Arc<dyn MemoryPool> = match config.memory_limit {
+            Some(bytes) => Arc::new(GreedyMemoryPool::new(bytes)),
+            None => Arc::new(UnboundedMemoryPool::default()),
+        };
+        QueryEngine {
+            inner: Arc::new(Inner {
+                storage,
+                layout,
+                config,
+                store,
+                metadata_cache,
+                memory_pool,
+                functions: udf::udfs(),
+                projects: StdMutex::default(),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &QueryConfig {
+        &self.inner.config
+    }
+
+    /// Runs one read-only SQL statement over the project's tables and streams the result.
+    ///
+    /// Errors: [`ErrorKind::InvalidInput`] for SQL that does not parse, is not a query, or names an
+    /// unknown table, column or function (the message says which and what exists);
+    /// [`ErrorKind::NotFound`] for a project with no data; [`ErrorKind::Unavailable`] when the timeout
+    /// passed (the query is cancelled).
+    pub async fn sql(&self, project: &ProjectId, sql: &str, options: SqlOptions) -> Result<SqlStream> {
+        let deadline = options.timeout.map(|t| tokio::time::Instant::now() + t);
+        let start = self.start(project, sql, options, deadline);
+        match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, start)
+                .await
+                .map_err(|_| timeout_error(options.timeout))?,
+            None => start.await,
+        }
+    }
+
+    /// [`QueryEngine::sql`], collected into memory (the stream enforces the deadline and the row limit).
+    pub async fn sql_collect(
+        &self,
+        project: &ProjectId,
+        sql: &str,
+        options: SqlOptions,
+    ) -> Result<SqlResult> {
+        self.sql(project, sql, options).await?.collect().await
+    }
+
+    async fn start(
+        &self,
+        project: &ProjectId,
+        sql: &str,
+        options: SqlOptions,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<SqlStream> {
+        let session = self.session(project).await?;
+        let map = |e| from_datafusion(e, &session.hints);
+        let state = session.ctx.state();
+        let statement = parse_one(&state, sql).map_err(map)?;
+        readonly::check(&statement)?;
+        let plan = state.statement_to_plan(statement).await.map_err(map)?;
+        SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false)
+            .verify_plan(&plan)
+            .map_err(map)?;
+        // EXPLAIN and DESCRIBE must stay at the root of the plan; their few rows are cut by the stream.
+        let limitable = !matches!(
+            plan,
+            LogicalPlan::Explain(_) | LogicalPlan::Analyze(_) | LogicalPlan::DescribeTable(_)
+        );
+        let mut frame = DataFrame::new(state, plan);
+        if let Some(limit) = options.row_limit.filter(|_| limitable) {
+            // One row more than allowed tells a truncated result from one that fits exactly.
+            frame = frame.limit(0, Some(limit.saturating_add(1))).map_err(map)?;
+        }
+        let stream = frame.execute_stream().await.map_err(map)?;
+        Ok(SqlStream::new(
+            stream,
+            options,
+            deadline,
+            session.versions.clone(),
+            Arc::clone(&session.hints),
+        ))
+    }
+
+    /// What a query over the project reads now: the versions of its catalog objects. (Log objects are
+    /// content-addressed and listed by the logs catalog, so the catalogs' versions cover them.)
+    pub async fn versions(&self, project: &ProjectId) -> Result<VersionSet> {
+        catalogs::catalog_versions(&self.inner.storage, &self.inner.layout, project).await
+    }
+
+    /// The project's tables and their columns, as a query sees them now.
+    pub async fn tables(&self, project: &ProjectId) -> Result<Vec<TableInfo>> {
+        let session = self.session(project).await?;
+        let mut out = Vec::new();
+        for name in &session.hints.tables {
+            let table = session
+                .ctx
+                .table_provider(name.as_str())
+                .await
+                .map_err(|e| from_datafusion(e, &session.hints))?;
+            out.push(TableInfo {
+                name: name.clone(),
+                schema: table.schema(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many log objects `well_logs` lists for the project now.
+    pub async fn log_count(&self, project: &ProjectId) -> Result<usize> {
+        Ok(self.session(project).await?.well_logs.len())
+    }
+
+    /// The project's session, rebuilt first when its catalogs changed.
+    async fn session(&self, project: &ProjectId) -> Result<Arc<ProjectSession>> {
+        let versions = self.versions(project).await?;
+        let slot = self.slot(project);
+        if let Some(current) = fresh(&slot, &versions) {
+            return Ok(current);
+        }
+        let mut known = slot.rebuild.lock().await;
+        // Another query may have rebuilt it while this one waited.
+        if let Some(current) = fresh(&slot, &versions) {
+            return Ok(current);
+        }
+        let (session, next_known) = self.build(project, versions, &known).await?;
+        *known = next_known;
+        let session = Arc::new(session);
+        *lock(&slot.current) = Some(Arc::clone(&session));
+        Ok(session)
+    }
+
+    fn slot(&self, project: &ProjectId) -> Arc<ProjectSlot> {
+        let mut projects = lock(&self.inner.projects);
+        Arc::clone(projects.entry(project.clone()).or_default())
+    }
+
+    async fn build(
+        &self,
+        project: &ProjectId,
+        versions: VersionSet,
+        known: &LogObjectCache,
+    ) -> Result<(ProjectSession, LogObjectCache)> {
+        let inner = &self.inner;
+        let url = project_url(project)?;
+        let runtime = self.runtime(&url)?;
+        let state = SessionStateBuilder::new()
+            .with_config(inner.config.session_config())
+            .with_runtime_env(runtime)
+            .with_default_features()
+            .build();
+        let ctx = SessionContext::new_with_state(state);
+        for function in &inner.functions {
+            ctx.register_udf(function.clone());
+        }
+
+        let loaded = catalogs::load(&inner.storage, &inner.layout, project).await?;
+        let builder = WellLogsBuilder {
+            project,
+            layout: &inner.layout,
+            store: Arc::clone(&inner.store),
+            url,
+            metadata_cache: Arc::clone(&inner.metadata_cache),
+            concurrency: inner.config.footer_concurrency,
+        };
+        let no_hints = Hints::default();
+        let (well_logs, next_known) = builder
+            .build(&loaded.logs, known)
+            .await
+            .map_err(|e| from_datafusion(e, &no_hints))?;
+        let well_logs = Arc::new(well_logs);
+
+        let mut tables = vec!["well_logs".to_owned()];
+        ctx.register_table("well_logs", Arc::clone(&well_logs) as _)
+            .map_err(|e| from_datafusion(e, &no_hints))?;
+        for (name, table) in loaded.tables {
+            ctx.register_table(name, table)
+                .map_err(|e| from_datafusion(e, &no_hints))?;
+            tables.push(name.to_owned());
+        }
+        let hints = Arc::new(Hints {
+            tables,
+            conflicts: well_logs.conflicts().to_vec(),
+        });
+        Ok((
+            ProjectSession {
+                ctx,
+                versions,
+                hints,
+                well_logs,
+            },
+            next_known,
+        ))
+    }
+
+    /// A runtime whose only object store is the project's, sharing the engine's footer cache and memory
+    /// pool with every other project.
+    fn runtime(&self, url: &ObjectStoreUrl) -> Result<Arc<RuntimeEnv>> {
+        let inner = &self.inner;
+        let registry = SingleStoreRegistry::new(url.clone(), Arc::clone(&inner.store));
+        RuntimeEnvBuilder::new()
+            .with_object_store_registry(Arc::new(registry))
+            .with_memory_pool(Arc::clone(&inner.memory_pool))
+            .with_cache_manager(
+                CacheManagerConfig::default()
+                    .with_file_metadata_cache(Some(Arc::clone(&inner.metadata_cache)))
+                    .with_metadata_cache_limit(inner.config.metadata_cache_bytes),
+            )
+            .build_arc()
+            .map_err(|e| from_datafusion(e, &Hints::default()))
+    }
+}
+
+/// The current session when it was built from exactly these versions. Versions that cannot prove a
+/// change (no ETag, no modification time: the memory backend) never count as fresh.
+fn fresh(slot: &ProjectSlot, versions: &VersionSet) -> Option<Arc<ProjectSession>> {
+    let current = lock(&slot.current);
+    current
+        .as_ref()
+        .filter(|s| versions.is_verifiable() && s.versions == *versions)
+        .map(Arc::clone)
+}
+
+/// A poisoned lock only means another thread panicked while holding it; the data is still whole.
+fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `mudrock://{project}`: the URL the project's objects are registered under in its session.
+fn project_url(project: &ProjectId) -> Result<ObjectStoreUrl> {
+    ObjectStoreUrl::parse(format!("mudrock://{project}")).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("project id `{project}` cannot be used as a query URL: {e}"),
+        )
+    })
+}
+
+/// Parses exactly one statement with the session's dialect and recursion limit.
+fn parse_one(state: &SessionState, sql: &str) -> datafusion::common::Result<DfStatement> {
+    let options = &state.config().options().sql_parser;
+    let dialect = dialect_from_str(options.dialect).ok_or_else(|| {
+        datafusion::common::DataFusionError::Configuration(format!("unknown SQL dialect {}", options.dialect))
+    })?;
+    let mut statements = DFParserBuilder::new(sql)
+        .with_dialect(dialect.as_ref())
+        .with_recursion_limit(options.recursion_limit)
+        .build()?
+        .parse_statements()?;
+    match statements.len() {
+        1 => statements
+            .pop_front()
+            .ok_or_else(|| datafusion::common::DataFusionError::Plan("no SQL statement".into())),
+        0 => Err(datafusion::common::DataFusionError::Plan(
+            "no SQL statement was given: send one query".into(),
+        )),
+        n => Err(datafusion::common::DataFusionError::Plan(format!(
+            "{n} SQL statements were given: send one query at a time"
+        ))),
+    }
+}

@@ -1,0 +1,62 @@
+//! `POST /v1/projects/{project}/ingest`: LAS files uploaded as `multipart/form-data` (any field name;
+//! each file part is one LAS file, named by its `filename`), answered with one report per file.
+
+use serde::{Deserialize, Serialize};
+
+/// How a file's ingest ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IngestStatus {
+    /// Stored, and entered in the catalogs.
+    Ok,
+    /// These exact bytes were ingested before: nothing was written.
+    Unchanged,
+    /// The file is unreadable or invalid; nothing of it was written. `reason` says why.
+    Rejected,
+    /// Storage or the system failed (not the file's fault); trying again may work.
+    Failed,
+}
+
+/// A repair the LAS reader made, or a validation finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestWarning {
+    /// `reader`, `repair`, `header`, `ingest` or the validation check's name.
+    pub source: String,
+    /// 1-based line in the file, when the warning is about one line.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// What ingesting one uploaded file did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestedFile {
+    /// The part's file name.
+    pub file: String,
+    pub status: IngestStatus,
+    /// Why the file was rejected or failed.
+    pub reason: Option<String>,
+    pub sha256: Option<String>,
+    pub well_id: Option<String>,
+    pub well_name: Option<String>,
+    pub log_id: Option<String>,
+    pub rows: u64,
+    pub curves: u32,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub warnings: Vec<IngestWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestResponse {
+    pub project_id: String,
+    pub files: Vec<IngestedFile>,
+}
+
+impl IngestResponse {
+    /// True when every file was stored or was already there.
+    pub fn all_ok(&self) -> bool {
+        self.files
+            .iter()
+            .all(|f| matches!(f.status, IngestStatus::Ok | IngestStatus::Unchanged))
+    }
+}
