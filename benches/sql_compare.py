@@ -79,7 +79,7 @@ def run_duckdb(path, sql, threads, reps, cold):
         if cold:
             con.close()
             con = connect()
-        con.execute(sql).to_arrow_table()
+        con.sql(sql).to_arrow_table()
         walls.append((time.perf_counter() - t0) * 1000)
         cpus.append((cpu_s() - c0) * 1000)
     con.close()

@@ -3,6 +3,10 @@
 //! equality check against DuckDB). Run by benches/sql_compare.py, which runs DuckDB in the same run.
 //!
 //!   sql_bench --file F --well W --lo LO --hi HI [--threads 1,2] [--reps 7] [--out results.json]
+//!             [--pushdown true|false] [--batch-size N] [--only Q2] [--explain true]
+//!
+//! The bracketed knobs are for tuning: override the engine's filter pushdown or batch size, run only some
+//! queries, or print `EXPLAIN ANALYZE` (row groups and pages pruned, time per operator) instead of timing.
 //!
 //! CPU time is the process's (every thread, user + system) from `CLOCK_PROCESS_CPUTIME_ID`, the clock
 //! sql_compare.py reads for DuckDB too. The table is registered once per thread count ("warm": footers
@@ -75,6 +79,11 @@ struct Args {
     reps: usize,
     out: Option<String>,
     pushdown: Option<bool>,
+    /// Print `EXPLAIN ANALYZE` of each query (pruning and time metrics) instead of timing.
+    explain: bool,
+    /// Tuning experiments: another batch size; only the queries whose name contains this.
+    batch_size: Option<usize>,
+    only: Option<String>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -102,6 +111,9 @@ fn parse_args() -> Result<Args> {
         reps: map.get("reps").map_or(Ok(7), |r| r.parse())?,
         out: map.get("out").cloned(),
         pushdown: map.get("pushdown").map(|p| p.parse()).transpose()?,
+        explain: map.get("explain").is_some_and(|e| e == "true"),
+        batch_size: map.get("batch-size").map(|b| b.parse()).transpose()?,
+        only: map.get("only").cloned(),
     })
 }
 
@@ -114,6 +126,12 @@ async fn context(config: &QueryConfig, file: &str) -> Result<SessionContext> {
 
 async fn run(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>> {
     Ok(ctx.sql(sql).await?.collect().await?)
+}
+
+/// Parsing, planning and optimising only: the fixed cost every query pays before reading data.
+async fn plan_only(ctx: &SessionContext, sql: &str) -> Result<()> {
+    ctx.sql(sql).await?.create_physical_plan().await?;
+    Ok(())
 }
 
 /// Rows as JSON arrays: strings, numbers (f64; f32 widened exactly) and nulls.
@@ -173,9 +191,25 @@ fn main() -> Result<()> {
         if let Some(pushdown) = args.pushdown {
             config.pushdown_filters = pushdown;
         }
+        if let Some(batch_size) = args.batch_size {
+            config.batch_size = batch_size;
+        }
+        let selected = |name: &str| args.only.as_deref().is_none_or(|o| name.contains(o));
         runtime.block_on(async {
             let warm = context(&config, &args.file).await?;
+            if args.explain {
+                for (name, sql) in queries(&args.well, args.lo, args.hi) {
+                    run(&warm, &sql).await?;
+                    let plan = run(&warm, &format!("EXPLAIN ANALYZE {sql}")).await?;
+                    let text = datafusion::arrow::util::pretty::pretty_format_batches(&plan)?;
+                    eprintln!("threads={threads} {name}\n{text}");
+                }
+                return anyhow::Ok(());
+            }
             for (name, sql) in queries(&args.well, args.lo, args.hi) {
+                if !selected(name) {
+                    continue;
+                }
                 for mode in ["warm", "cold"] {
                     // One untimed run first (as time_duckdb.py does); its result is the one checked.
                     let batches = run(&warm, &sql).await?;
@@ -192,8 +226,17 @@ fn main() -> Result<()> {
                         walls.push(t0.elapsed().as_secs_f64() * 1000.0);
                         cpus.push((cpu_seconds() - c0) * 1000.0);
                     }
+                    let mut plans = Vec::new();
+                    if mode == "warm" {
+                        for _ in 0..args.reps {
+                            let c0 = cpu_seconds();
+                            plan_only(&warm, &sql).await?;
+                            plans.push((cpu_seconds() - c0) * 1000.0);
+                        }
+                    }
                     eprintln!(
-                        "datafusion threads={threads} {name:20} {mode} rows={rows:6} wall_med={:8.2} ms cpu_med={:8.2} ms",
+                        "datafusion threads={threads} {name:20} {mode} rows={rows:6} plan_cpu_med={:6.2} ms wall_med={:8.2} ms cpu_med={:8.2} ms",
+                        median(&mut plans.clone()),
                         median(&mut walls.clone()),
                         median(&mut cpus.clone())
                     );
@@ -203,6 +246,7 @@ fn main() -> Result<()> {
                         "wall_median_ms": median(&mut walls.clone()),
                         "wall_min_ms": walls.iter().copied().fold(f64::INFINITY, f64::min),
                         "cpu_median_ms": median(&mut cpus.clone()),
+                        "plan_cpu_median_ms": median(&mut plans.clone()),
                         "result": if mode == "warm" { Value::Array(rows_json(&batches)?) } else { Value::Null },
                     }));
                 }

@@ -1310,6 +1310,16 @@ fn run_mudrock(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) 
     }
 }
 
+impl Drop for Running {
+    /// A test that fails before `terminate` must not leave a server behind.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Running {
     /// SIGTERM, then the exit status and the rest of stdout.
     fn terminate(mut self) -> (std::process::ExitStatus, String) {
@@ -1478,4 +1488,51 @@ async fn trusted_versions_still_see_an_ingest_through_the_server_at_once() {
         .await
         .unwrap();
     assert_eq!(sql.rows[0][0], 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_storage_gives_no_etags_and_caches_nothing() {
+    // OpenDAL's memory backend reports neither ETag nor modification time: a rewrite of the same size
+    // could not be told apart, so nothing read from it may be cached or validated.
+    let dir = tempfile::tempdir().unwrap();
+    let storage = StorageManager::memory().unwrap();
+    let ingestor = Ingestor::new(storage.clone(), layout());
+    let files = mudrock_edge::demo::write_to(&dir.path().join("las")).unwrap();
+    ingestor.ingest_files(&project("demo"), &files[..1], |_| {}).await;
+    let caches = Arc::new(Caches::open(&CacheConfig::defaults(dir.path()), &storage, &layout()).unwrap());
+    let engine = QueryEngine::new(storage, layout());
+    let tokens = Tokens::new().with(ADMIN, Scope::All).unwrap();
+    let state = ApiState::new(ingestor, engine, caches, tokens, ApiConfig::default()).unwrap();
+    let server = Server::start("127.0.0.1:0".parse().unwrap(), state)
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        http.get(format!("{}{path}", server.url()))
+            .bearer_auth(ADMIN)
+            .send()
+    };
+    let wells = get("/v1/projects/demo/wells").await.unwrap();
+    assert_eq!(wells.status(), 200);
+    assert!(wells.headers().get(header::ETAG).is_none());
+    let id = wells.json::<Value>().await.unwrap()["wells"][0]["well_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let window = format!("/v1/projects/demo/wells/{id}/logs?curves=GR&depth_max=4100");
+    let queries = |text: String| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("mudrock_api_queries_total "))
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    for round in 1..=2 {
+        let r = get(&window).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers().get(header::ETAG).is_none());
+        let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+        assert_eq!(queries(metrics), f64::from(round), "computed every time");
+    }
+    server.stop().await.unwrap();
 }

@@ -123,28 +123,37 @@ pub async fn window(
     let planned = plan(&query).map_err(query_error)?;
     let row_limit = state.config().row_limit;
     let response_key = planned.cache_key(&format!("{};limit={row_limit}", format.name()), &versions);
-    if etag::matches(&headers, &response_key) {
+    // Versions that cannot prove a change (the memory backend): no ETag, nothing cached.
+    let cacheable = versions.is_verifiable();
+    if cacheable && etag::matches(&headers, &response_key) {
         state.counters().count_not_modified();
         return Ok(etag::not_modified(&response_key));
     }
 
-    let encoded = state
-        .caches()
-        .l1()
-        .get_or_try_load(L1Kind::Response, &response_key, async {
-            let result_key = planned.cache_key(&format!("batches;limit={row_limit}"), &versions);
-            let compute = run_window(&state, &project, &planned.sql);
-            // The rows go to L3 (kept across restarts, shared by the formats), not to L1: L1 holds the
-            // encoded responses, so its budget is not spent twice on every window.
-            let result = match state.caches().l3() {
-                Some(l3) => l3.get_or_try_load(&project, &result_key, compute).await?,
-                None => compute.await?,
-            };
-            encode_window(format, &result, planned.max_points)
-        })
-        .await
-        .map_err(window_error)?;
-    respond(format, &encoded, &response_key, row_limit)
+    let load = async {
+        let compute = run_window(&state, &project, &planned.sql);
+        // The rows go to L3 (kept across restarts, shared by the formats), not to L1: L1 holds the
+        // encoded responses, so its budget is not spent twice on every window.
+        let result = match state.caches().l3().filter(|_| cacheable) {
+            Some(l3) => {
+                let result_key = planned.cache_key(&format!("batches;limit={row_limit}"), &versions);
+                l3.get_or_try_load(&project, &result_key, compute).await?
+            }
+            None => compute.await?,
+        };
+        encode_window(format, &result, planned.max_points)
+    };
+    let encoded = if cacheable {
+        state
+            .caches()
+            .l1()
+            .get_or_try_load(L1Kind::Response, &response_key, load)
+            .await
+    } else {
+        load.await.map(Arc::new)
+    }
+    .map_err(window_error)?;
+    respond(format, &encoded, cacheable.then_some(&response_key), row_limit)
 }
 
 /// The engine's errors on a window: a timeout is 504, the rest as the backend's kinds say (the SQL is
@@ -206,7 +215,7 @@ fn encode_window(
 fn respond(
     format: Format,
     window: &Arc<EncodedWindow>,
-    key: &CacheKey,
+    key: Option<&CacheKey>,
     row_limit: u64,
 ) -> ApiResult<Response> {
     let mut response = window.body.clone().into_response();
@@ -220,6 +229,8 @@ fn respond(
         media::HEADER_DECIMATED,
         HeaderValue::from_static(if window.decimated { "true" } else { "false" }),
     );
-    etag::set(h, key);
+    if let Some(key) = key {
+        etag::set(h, key);
+    }
     Ok(response)
 }

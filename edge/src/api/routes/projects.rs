@@ -1,9 +1,9 @@
-//! `GET /v1/projects`: the projects the caller's token may read that have data.
+//! `GET /v1/projects`: the projects the caller's token may read that have data (a wells catalog).
 
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
-use mudrock_core::layout::{CatalogType, ObjectPath, ProjectId};
+use mudrock_core::layout::ProjectId;
 use mudrock_shared::{Project, ProjectList};
 
 use crate::api::auth::{Principal, Scope};
@@ -17,22 +17,29 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let mut ids: Vec<ProjectId> = match principal.scope.as_ref() {
         Scope::All => {
-            // A project is a folder with a wells catalog; list the store and keep those paths.
+            // A project is a folder under the layout's prefix that has a wells catalog: list the folders
+            // (one level, not every object of every project), then look for the catalog in each.
             let prefix = match state.layout().prefix() {
                 "" => String::new(),
                 p => format!("{p}/"),
             };
-            let objects = state.storage().list(&prefix).await?;
-            objects
-                .iter()
-                .filter_map(|o| match state.layout().parse(&o.path) {
-                    Ok(ObjectPath::Catalog {
-                        project,
-                        catalog: CatalogType::Wells,
-                    }) => Some(project),
-                    _ => None,
-                })
-                .collect()
+            let entries = state
+                .storage()
+                .operator()
+                .list(&prefix)
+                .await
+                .map_err(crate::Error::from)?;
+            let mut ids = Vec::new();
+            for entry in entries.iter().filter(|e| e.metadata().is_dir()) {
+                let name = entry.path().trim_end_matches('/');
+                let name = name.rsplit('/').next().unwrap_or(name);
+                if let Ok(id) = ProjectId::new(name)
+                    && catalog_versions(&state, &id).await?.is_some()
+                {
+                    ids.push(id);
+                }
+            }
+            ids
         }
         Scope::Projects(names) => {
             let mut ids = Vec::new();

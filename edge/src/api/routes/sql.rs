@@ -131,14 +131,19 @@ pub async fn query(
     let versions = catalog_versions(&state, &project)
         .await?
         .ok_or_else(|| no_such_project(&project))?;
-    let key = CacheKey::new(
-        "sql",
-        &super::canonical(&(project.as_str(), sql, limit, format.name())),
-        &versions,
-    );
-    if etag::matches(&headers, &key) {
+    // No ETag when the storage cannot prove a change (see `Version::is_verifiable`).
+    let key = versions.is_verifiable().then(|| {
+        CacheKey::new(
+            "sql",
+            &super::canonical(&(project.as_str(), sql, limit, format.name())),
+            &versions,
+        )
+    });
+    if let Some(key) = &key
+        && etag::matches(&headers, key)
+    {
         state.counters().count_not_modified();
-        return Ok(etag::not_modified(&key));
+        return Ok(etag::not_modified(key));
     }
 
     state.counters().count_query();
@@ -219,6 +224,8 @@ pub async fn query(
         HeaderValue::from_static(format.media_type()),
     );
     h.insert(media::HEADER_ROW_LIMIT, HeaderValue::from(limit));
-    etag::set(h, &key);
+    if let Some(key) = &key {
+        etag::set(h, key);
+    }
     Ok(response)
 }

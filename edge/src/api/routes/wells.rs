@@ -68,7 +68,8 @@ fn curve(row: &CurveRow) -> Curve {
 /// The catalog versions, the key of this request over them, and either a 304 or the catalogs.
 pub enum Checked {
     NotModified(Response),
-    Fresh(ProjectCatalog, CacheKey),
+    /// The key is `None` when the storage cannot prove a change (see `Version::is_verifiable`): no ETag.
+    Fresh(ProjectCatalog, Option<CacheKey>),
 }
 
 /// Stats the catalogs, keys the request, answers `If-None-Match`, else loads the catalogs.
@@ -82,10 +83,14 @@ pub async fn check_then_load<R: Serialize>(
     let versions = catalogs::catalog_versions(state, project)
         .await?
         .ok_or_else(|| no_such_project(project))?;
-    let key = CacheKey::new(domain, &super::canonical(&(project.as_str(), request)), &versions);
-    if etag::matches(headers, &key) {
+    let key = versions
+        .is_verifiable()
+        .then(|| CacheKey::new(domain, &super::canonical(&(project.as_str(), request)), &versions));
+    if let Some(key) = &key
+        && etag::matches(headers, key)
+    {
         state.counters().count_not_modified();
-        return Ok(Checked::NotModified(etag::not_modified(&key)));
+        return Ok(Checked::NotModified(etag::not_modified(key)));
     }
     let catalog = catalogs::load_at(state, project, versions).await?;
     Ok(Checked::Fresh(catalog, key))
@@ -179,7 +184,7 @@ pub async fn list(
         limit,
         next_offset,
     };
-    super::json(&page, Some(&key))
+    super::json(&page, key.as_ref())
 }
 
 /// `GET /v1/projects/{project}/wells/{well}`
@@ -194,7 +199,7 @@ pub async fn get(
         Checked::NotModified(r) => return Ok(r),
         Checked::Fresh(c, k) => (c, k),
     };
-    super::json(&well(catalog.well(&id)?), Some(&key))
+    super::json(&well(catalog.well(&id)?), key.as_ref())
 }
 
 /// `GET /v1/projects/{project}/wells/{well}/curves`
@@ -215,7 +220,7 @@ pub async fn curves(
         well_id: id.to_string(),
         curves: catalog.curves(&id).map(curve).collect(),
     };
-    super::json(&list, Some(&key))
+    super::json(&list, key.as_ref())
 }
 
 /// `GET /v1/projects/{project}/wells/search`: the well whose id is `search` (the path is also the
@@ -283,5 +288,5 @@ pub async fn search(
             .collect(),
         wells_considered: wells.len(),
     };
-    super::json(&response, Some(&key))
+    super::json(&response, key.as_ref())
 }
