@@ -1,59 +1,15 @@
 //! What ingesting one file did: the per-file report the CLI prints and `--json` emits.
 //!
-//! These types live in the backend, not in `mudrock-shared`: no HTTP route returns them yet. They are
-//! plain serde types so that the ingest route, when it comes, can move them into the API contract as
-//! they are.
+//! The report itself stays in the backend (it carries what the CLI shows: the path, the objects written);
+//! the ingest route turns it into the contract's `IngestedFile`.
 
 use serde::{Deserialize, Serialize};
 
-/// How a file's ingest ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IngestStatus {
-    /// Stored, and entered in the catalogs.
-    Ok,
-    /// These exact bytes were ingested before: nothing was written.
-    Unchanged,
-    /// The file is unreadable or invalid; nothing of it was written. `reason` says why.
-    Rejected,
-    /// Storage or the system failed (not the file's fault); trying again may work. `reason` says why.
-    Failed,
-}
-
-impl IngestStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IngestStatus::Ok => "ok",
-            IngestStatus::Unchanged => "unchanged",
-            IngestStatus::Rejected => "rejected",
-            IngestStatus::Failed => "failed",
-        }
-    }
-
-    pub fn is_success(self) -> bool {
-        matches!(self, IngestStatus::Ok | IngestStatus::Unchanged)
-    }
-}
-
+/// The status and warnings of a report are the API contract's own types (`mudrock-shared`), so the CLI's
+/// `--json` and the ingest route say the same thing in the same words.
+pub use mudrock_shared::ingest::IngestStatus;
 /// A warning about the file: a repair the LAS reader made, or a validation check's finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportWarning {
-    /// `reader` for the LAS reader's repairs, `header` for well-header problems, or the name of the
-    /// validation check (`null_ratio`, `step` …).
-    pub source: String,
-    /// 1-based line in the file, when the warning is about one line.
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for ReportWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {} [{}]", self.message, self.source),
-            None => write!(f, "{} [{}]", self.message, self.source),
-        }
-    }
-}
+pub use mudrock_shared::ingest::IngestWarning as ReportWarning;
 
 /// One file's ingest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,22 @@ pub enum IngestStatus {
     Failed,
 }
 
+impl IngestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IngestStatus::Ok => "ok",
+            IngestStatus::Unchanged => "unchanged",
+            IngestStatus::Rejected => "rejected",
+            IngestStatus::Failed => "failed",
+        }
+    }
+
+    /// Stored now or before: the file is in the project.
+    pub fn is_success(self) -> bool {
+        matches!(self, IngestStatus::Ok | IngestStatus::Unchanged)
+    }
+}
+
 /// A repair the LAS reader made, or a validation finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestWarning {
@@ -25,6 +41,15 @@ pub struct IngestWarning {
     /// 1-based line in the file, when the warning is about one line.
     pub line: Option<usize>,
     pub message: String,
+}
+
+impl std::fmt::Display for IngestWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {} [{}]", self.message, self.source),
+            None => write!(f, "{} [{}]", self.message, self.source),
+        }
+    }
 }
 
 /// What ingesting one uploaded file did.

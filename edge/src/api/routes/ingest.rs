@@ -10,13 +10,13 @@ use axum::extract::State;
 use axum::extract::multipart::Multipart;
 use axum::response::Response;
 use bytes::Bytes;
-use mudrock_shared::{IngestResponse, IngestStatus, IngestWarning, IngestedFile};
+use mudrock_shared::{IngestResponse, IngestedFile};
 
 use super::extract::ApiPath;
 use crate::api::catalogs::project_id;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::state::ApiState;
-use crate::report::{self, IngestReport};
+use crate::report::IngestReport;
 
 pub async fn upload(
     State(state): State<ApiState>,
@@ -68,12 +68,7 @@ fn file_name(raw: &str) -> String {
 fn ingested(r: IngestReport) -> IngestedFile {
     IngestedFile {
         file: r.path,
-        status: match r.status {
-            report::IngestStatus::Ok => IngestStatus::Ok,
-            report::IngestStatus::Unchanged => IngestStatus::Unchanged,
-            report::IngestStatus::Rejected => IngestStatus::Rejected,
-            report::IngestStatus::Failed => IngestStatus::Failed,
-        },
+        status: r.status,
         reason: r.reason,
         sha256: r.sha256,
         well_id: r.well_id,
@@ -83,15 +78,7 @@ fn ingested(r: IngestReport) -> IngestedFile {
         curves: r.curves,
         bytes: r.bytes,
         seconds: r.seconds,
-        warnings: r
-            .warnings
-            .into_iter()
-            .map(|w| IngestWarning {
-                source: w.source,
-                line: w.line,
-                message: w.message,
-            })
-            .collect(),
+        warnings: r.warnings,
     }
 }
 
