@@ -38,12 +38,12 @@ def log(msg):
 class Server:
     """`mudrock serve` on an ephemeral port, stopped with SIGTERM."""
 
-    def __init__(self, binary, data_dir, env_extra):
+    def __init__(self, binary, data_dir, env_extra, cpus=None):
         env = dict(os.environ)
         env.update({"MUDROCK_TOKENS": f"{TOKEN}=*", **env_extra})
         env.pop("MUDROCK_AUTH_CONFIG", None)
         self.proc = subprocess.Popen(
-            [binary, "--data-dir", str(data_dir), "serve", "--addr", "127.0.0.1:0"],
+            pinned(cpus, [binary, "--data-dir", str(data_dir), "serve", "--addr", "127.0.0.1:0"]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = ""
         deadline = time.time() + 60
@@ -92,6 +92,11 @@ class Server:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def pinned(cpus, cmd):
+    """`cmd` run on the CPUs `cpus` (taskset -c), or as it is when `cpus` is None."""
+    return ["taskset", "-c", cpus, *cmd] if cpus else cmd
 
 
 def universe(wells, n, seed):
@@ -202,6 +207,48 @@ class socket_port:
         self.sock.close()
 
 
+def fixed_rate(args, oha, binary, data_dir, work, paths, server_cpus, oha_cpus):
+    """Phase 2 for one binary: a fixed rate over warmed windows, then the same rate on /healthz."""
+    log(f"phase 2: {args.rate} req/s for {args.duration} s over {args.hot} windows ({binary}; server on "
+        f"CPU {server_cpus or 'any'}, oha on CPU {oha_cpus or 'any'})")
+    budget = 256 << 20
+    srv = Server(binary, data_dir, {"CACHE_MAX_CAPACITY": str(budget)}, server_cpus)
+    hot = paths[: args.hot]
+    for p in hot:
+        srv.get(p)
+    urls = work / "urls.txt"
+    urls.write_text("".join(f"{srv.base}{p}\n" for p in hot))
+    before = srv.metrics()
+    cmd = pinned(oha_cpus, [oha, "--no-tui", "--output-format", "json", "-z", f"{args.duration}s", "-q",
+                            str(args.rate), "-c", str(args.connections), "--latency-correction", "-H",
+                            f"Authorization: Bearer {TOKEN}", "--urls-from-file", str(urls)])
+    report = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    after = srv.metrics()
+    rss, hwm = srv.rss_mb()
+    # What the machine allows: the same rate against /healthz (a constant answer, no token, no cache).
+    log(f"phase 2: baseline, {args.rate} req/s on /healthz")
+    base_cmd = pinned(oha_cpus, [oha, "--no-tui", "--output-format", "json", "-z", f"{args.duration}s",
+                                 "-q", str(args.rate), "-c", str(args.connections), "--latency-correction",
+                                 f"{srv.base}/healthz"])
+    baseline = json.loads(subprocess.run(base_cmd, check=True, capture_output=True, text=True).stdout)
+    srv.stop()
+    summary, lat = report["summary"], report["latencyPercentiles"]
+    base_lat = baseline["latencyPercentiles"]
+    return {
+        "bin": binary,
+        "requests_per_s": summary["requestsPerSec"],
+        "success_rate": summary["successRate"],
+        "p50_ms": lat["p50"] * 1000, "p90_ms": lat["p90"] * 1000, "p99_ms": lat["p99"] * 1000,
+        "p99_9_ms": lat.get("p99.9", 0) * 1000, "statuses": report.get("statusCodeDistribution", {}),
+        "healthz_baseline_requests_per_s": baseline["summary"]["requestsPerSec"],
+        "healthz_baseline_p50_ms": base_lat["p50"] * 1000, "healthz_baseline_p99_ms": base_lat["p99"] * 1000,
+        "healthz_baseline_p99_9_ms": base_lat.get("p99.9", 0) * 1000,
+        "queries_during_run": after["mudrock_api_queries_total"] - before["mudrock_api_queries_total"],
+        "rss_mb": rss, "peak_rss_mb": hwm, "l1_budget_mb": budget / 2**20,
+        "l1_bytes_mb": after.get('mudrock_cache_bytes{tier="l1"}', 0) / 2**20,
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -213,11 +260,19 @@ def main():
     ap.add_argument("--distinct", type=int, default=1000)
     ap.add_argument("--trace", type=int, default=20000)
     ap.add_argument("--roapi", help="the roapi binary, to compare on the same windows")
+    ap.add_argument("--pin", default="auto", choices=["auto", "off"],
+                    help="phase 2: auto = the server on CPU 0 and oha on CPU 1 (taskset), so that the load "
+                         "generator does not preempt the server; off = both float over every core")
+    ap.add_argument("--compare-bin", help="another build of mudrock (e.g. on the system allocator): its "
+                                          "phase 2 runs right after the first binary's, in the same run")
+    ap.add_argument("--phases", default="1,2,3", help="phases to run, of 1,2,3 (4 runs with --roapi and 1)")
     ap.add_argument("--out", default=str(target / "bench-data" / "api_load.json"))
     args = ap.parse_args()
     oha = shutil.which("oha")
     if not oha:
         raise SystemExit("oha not found: cargo install oha --locked")
+    phases = {int(p) for p in args.phases.split(",")}
+    server_cpus, oha_cpus = ("0", "1") if args.pin == "auto" and (os.cpu_count() or 1) >= 2 else (None, None)
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="mudrock-api-load-"))
     data_dir = work / "data"
@@ -226,97 +281,71 @@ def main():
     wells = json.loads(subprocess.run([args.bin, "--data-dir", str(data_dir), "wells", "--project", PROJECT,
                                        "--json"], check=True, capture_output=True, text=True).stdout)
     paths = universe(wells, args.distinct, seed=7)
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d"),
-               "rate": args.rate, "duration_s": args.duration}
+    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores",
+               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "load_average_at_start": os.getloadavg()[0], "rate": args.rate, "duration_s": args.duration,
+               "pinning": {"server_cpus": server_cpus, "oha_cpus": oha_cpus}}
 
-    # 1. Uncached latency, one client, L3 off (every first request runs the query).
-    log("phase 1: uncached windows")
-    srv = Server(args.bin, data_dir, {"MUDROCK_L3": "off"})
-    srv.get(paths[0])  # the engine's session for the project is built once per process
-    first = timed(srv, paths[1 : 1 + args.uncached])
-    again = timed(srv, paths[1 : 1 + args.uncached])
-    m = srv.metrics()
-    results["uncached"] = {"n": len(first), "p50_ms": statistics.median(first), "p90_ms": pct(first, 90),
-                           "queries": m["mudrock_api_queries_total"]}
-    results["cached_one_client"] = {"p50_ms": statistics.median(again), "p99_ms": pct(again, 99)}
     export = work / "well_logs.parquet"
-    if args.roapi:
-        body = json.dumps({"sql": "SELECT * FROM well_logs ORDER BY well_id, depth"})
-        srv.conn.request("POST", f"/v1/projects/{PROJECT}/sql", body=body, headers={
-            "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json",
-            "Accept": "application/vnd.apache.parquet"})
-        r = srv.conn.getresponse()
-        export.write_bytes(r.read())
-        if r.status != 200:
-            raise SystemExit(f"export: {r.status}")
-    srv.stop()
-
-    # 2. Fixed rate against warmed windows.
-    log(f"phase 2: {args.rate} req/s for {args.duration} s over {args.hot} windows")
-    budget = 256 << 20
-    srv = Server(args.bin, data_dir, {"CACHE_MAX_CAPACITY": str(budget)})
-    hot = paths[: args.hot]
-    for p in hot:
-        srv.get(p)
-    urls = work / "urls.txt"
-    urls.write_text("".join(f"{srv.base}{p}\n" for p in hot))
-    before = srv.metrics()
-    cmd = [oha, "--no-tui", "--output-format", "json", "-z", f"{args.duration}s", "-q", str(args.rate),
-           "-c", str(args.connections), "--latency-correction", "-H", f"Authorization: Bearer {TOKEN}",
-           "--urls-from-file", str(urls)]
-    run = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    report = json.loads(run.stdout)
-    after = srv.metrics()
-    rss, hwm = srv.rss_mb()
-    # What the machine allows: the same rate against /healthz (a constant answer, no token, no cache).
-    log(f"phase 2: baseline, {args.rate} req/s on /healthz")
-    base_cmd = [oha, "--no-tui", "--output-format", "json", "-z", f"{args.duration}s", "-q", str(args.rate),
-                "-c", str(args.connections), "--latency-correction", f"{srv.base}/healthz"]
-    baseline = json.loads(subprocess.run(base_cmd, check=True, capture_output=True, text=True).stdout)
-    baseline = baseline["latencyPercentiles"]
-    srv.stop()
-    summary, lat = report["summary"], report["latencyPercentiles"]
-    statuses = report.get("statusCodeDistribution", {})
-    results["fixed_rate"] = {
-        "requests_per_s": summary["requestsPerSec"],
-        "success_rate": summary["successRate"],
-        "p50_ms": lat["p50"] * 1000, "p90_ms": lat["p90"] * 1000, "p99_ms": lat["p99"] * 1000,
-        "p99_9_ms": lat.get("p99.9", 0) * 1000, "statuses": statuses,
-        "healthz_baseline_p50_ms": baseline["p50"] * 1000, "healthz_baseline_p99_ms": baseline["p99"] * 1000,
-        "queries_during_run": after["mudrock_api_queries_total"] - before["mudrock_api_queries_total"],
-        "rss_mb": rss, "peak_rss_mb": hwm, "l1_budget_mb": budget / 2**20,
-        "l1_bytes_mb": after.get('mudrock_cache_bytes{tier="l1"}', 0) / 2**20,
-    }
-
-    # 3. Zipf(1.1): size the budget from a first pass over all distinct windows.
-    log("phase 3: sizing L1 for 20% of the distinct windows")
-    srv = Server(args.bin, data_dir, {"MUDROCK_L3": "off", "CACHE_MAX_CAPACITY": str(1 << 30)})
-    for p in paths:
-        srv.get(p)
-    m = srv.metrics()
-    all_bytes = m['mudrock_cache_bytes{tier="l1"}']
-    srv.stop()
-    zipf_budget = int(all_bytes * 0.2)
-    trace, best = zipf_trace(len(paths), args.trace, 1.1, seed=11)
-    for l3 in ("off", "on"):
-        log(f"phase 3: Zipf(1.1) trace of {len(trace)} requests, L1 {zipf_budget} bytes, L3 {l3}")
-        shutil.rmtree(data_dir / "objects" / PROJECT / "cache", ignore_errors=True)
-        srv = Server(args.bin, data_dir, {"MUDROCK_L3": l3, "CACHE_MAX_CAPACITY": str(zipf_budget)})
-        before = srv.metrics()
-        for i in trace:
-            srv.get(paths[i])
-        after = srv.metrics()
-        rss, hwm = srv.rss_mb()
+    if 1 in phases:
+        # 1. Uncached latency, one client, L3 off (every first request runs the query).
+        log("phase 1: uncached windows")
+        srv = Server(args.bin, data_dir, {"MUDROCK_L3": "off"})
+        srv.get(paths[0])  # the engine's session for the project is built once per process
+        first = timed(srv, paths[1 : 1 + args.uncached])
+        again = timed(srv, paths[1 : 1 + args.uncached])
+        m = srv.metrics()
+        results["uncached"] = {"n": len(first), "p50_ms": statistics.median(first), "p90_ms": pct(first, 90),
+                               "queries": m["mudrock_api_queries_total"]}
+        results["cached_one_client"] = {"p50_ms": statistics.median(again), "p99_ms": pct(again, 99)}
+        if args.roapi:
+            body = json.dumps({"sql": "SELECT * FROM well_logs ORDER BY well_id, depth"})
+            srv.conn.request("POST", f"/v1/projects/{PROJECT}/sql", body=body, headers={
+                "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json",
+                "Accept": "application/vnd.apache.parquet"})
+            r = srv.conn.getresponse()
+            export.write_bytes(r.read())
+            if r.status != 200:
+                raise SystemExit(f"export: {r.status}")
         srv.stop()
-        queries = after["mudrock_api_queries_total"] - before["mudrock_api_queries_total"]
-        results[f"zipf_l3_{l3}"] = {
-            "requests": len(trace), "distinct_in_trace": len(set(trace)), "queries_run": queries,
-            "hit_ratio": 1 - queries / len(trace), "best_possible_for_20pct": best,
-            "l1_budget_mb": zipf_budget / 2**20, "all_windows_mb": all_bytes / 2**20,
-            "l1_evictions": after['mudrock_cache_evictions_total{tier="l1"}'],
-            "rss_mb": rss, "peak_rss_mb": hwm,
-        }
-    if args.roapi:
+
+    if 2 in phases:
+        # 2. Fixed rate against warmed windows, and the /healthz baseline; for each binary.
+        results["fixed_rate"] = fixed_rate(args, oha, args.bin, data_dir, work, paths, server_cpus, oha_cpus)
+        if args.compare_bin:
+            results["fixed_rate_compare"] = fixed_rate(args, oha, args.compare_bin, data_dir, work, paths,
+                                                       server_cpus, oha_cpus)
+
+    if 3 in phases:
+        # 3. Zipf(1.1): size the budget from a first pass over all distinct windows.
+        log("phase 3: sizing L1 for 20% of the distinct windows")
+        srv = Server(args.bin, data_dir, {"MUDROCK_L3": "off", "CACHE_MAX_CAPACITY": str(1 << 30)})
+        for p in paths:
+            srv.get(p)
+        m = srv.metrics()
+        all_bytes = m['mudrock_cache_bytes{tier="l1"}']
+        srv.stop()
+        zipf_budget = int(all_bytes * 0.2)
+        trace, best = zipf_trace(len(paths), args.trace, 1.1, seed=11)
+        for l3 in ("off", "on"):
+            log(f"phase 3: Zipf(1.1) trace of {len(trace)} requests, L1 {zipf_budget} bytes, L3 {l3}")
+            shutil.rmtree(data_dir / "objects" / PROJECT / "cache", ignore_errors=True)
+            srv = Server(args.bin, data_dir, {"MUDROCK_L3": l3, "CACHE_MAX_CAPACITY": str(zipf_budget)})
+            before = srv.metrics()
+            for i in trace:
+                srv.get(paths[i])
+            after = srv.metrics()
+            rss, hwm = srv.rss_mb()
+            srv.stop()
+            queries = after["mudrock_api_queries_total"] - before["mudrock_api_queries_total"]
+            results[f"zipf_l3_{l3}"] = {
+                "requests": len(trace), "distinct_in_trace": len(set(trace)), "queries_run": queries,
+                "hit_ratio": 1 - queries / len(trace), "best_possible_for_20pct": best,
+                "l1_budget_mb": zipf_budget / 2**20, "all_windows_mb": all_bytes / 2**20,
+                "l1_evictions": after['mudrock_cache_evictions_total{tier="l1"}'],
+                "rss_mb": rss, "peak_rss_mb": hwm,
+            }
+    if args.roapi and 1 in phases:
         log("phase 4: ROAPI on the same windows")
         results["roapi"] = roapi_phase(args.roapi, export, paths[1 : 1 + args.uncached])
     shutil.rmtree(work, ignore_errors=True)

@@ -4,7 +4,10 @@
 # the hit ratio of a Zipf(1.1) trace with L1 sized for 20% of the keys, and the server's RSS against its
 # cache budget. Bounded: every phase ends on its own (the fixed-rate phase after --duration seconds).
 #
-#   benches/api_load.sh [--duration 60] [--rate 20000] [--connections 32] [--trace 20000]
+#   benches/api_load.sh [--duration 60] [--rate 20000] [--connections 32] [--trace 20000] [--pin auto|off]
+#
+# In the fixed-rate phase the server runs on CPU 0 and oha on CPU 1 (taskset; `--pin off` lets both float),
+# and the phase runs twice: the `mudrock` binary (mimalloc) and the same build on the system allocator.
 #
 # Needs oha (`cargo install oha --locked`) and python3. Run it on a quiet machine (uptime load < 1): the
 # load generator and the server share the cores. Results: stdout and target/bench-data/api_load.json; the
@@ -22,6 +25,12 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 if awk "BEGIN { exit !($load >= 1.0) }"; then
   echo "api_load: warning: load average is $load; results on a busy machine are not comparable" >&2
 fi
-cargo build --release -q -p mudrock-edge --bin mudrock
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-exec python3 benches/api_load.py --bin "$target_dir/release/mudrock" "$@"
+mkdir -p "$target_dir/bench-data"
+# The same binary on the system allocator (edge/src/main.rs: `--cfg mudrock_system_alloc`), whose fixed-rate
+# phase runs right after the mimalloc one; then the plain build, so target/release/mudrock stays the default.
+cargo rustc --release -q -p mudrock-edge --bin mudrock -- --cfg mudrock_system_alloc
+cp "$target_dir/release/mudrock" "$target_dir/bench-data/mudrock_system_alloc"
+cargo build --release -q -p mudrock-edge --bin mudrock
+exec python3 benches/api_load.py --bin "$target_dir/release/mudrock" \
+  --compare-bin "$target_dir/bench-data/mudrock_system_alloc" "$@"

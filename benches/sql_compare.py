@@ -4,6 +4,15 @@ settings, benches/src/bin/sql_bench.rs) vs DuckDB, on the same 5M-row file, the 
 ../shared/bench/time_duckdb.py, at 1 and 2 threads; results checked equal (row counts exact, floats within
 1e-6 relative, as ../shared/bench/check_results.py does).
 
+MudRock's side runs the engine's own SQL path (`SqlSession`: parse, read-only check, plan cache, plan,
+stream — what `QueryEngine::sql` runs for the CLI and the API) over the file registered as a table. Modes:
+"warm" = the same session (Parquet metadata cached on both sides, and MudRock keeps the plan of a repeated
+SQL text); "replan" = MudRock's same session with its plan cache off (every run parses and plans, as DuckDB
+does; compared with DuckDB's warm runs); "cold" = a new connection/session per run.
+
+Allocators: the bench binary is built twice, on mimalloc (what the `mudrock` binary uses) and on the system
+allocator (`--cfg mudrock_system_alloc`), and both run in the same run (`--allocators`).
+
 CPU time is the process's CPU clock (CLOCK_PROCESS_CPUTIME_ID: user + system of every thread, the figure
 getrusage reports, at nanosecond resolution) around each query, read the same way in both processes; the
 median of --reps runs after one untimed run. DuckDB results are fetched as Arrow (its cheapest result
@@ -11,7 +20,7 @@ path), DataFusion's collected as record batches, so neither pays for Python obje
 connection/session (Parquet metadata cached on both sides: DuckDB's
 parquet_metadata_cache on, DataFusion's footer cache; as in a server); "cold" = a new connection/session per run.
 
-    python3 benches/sql_compare.py [--reps 7] [--threads 1,2] [--markdown]
+    python3 benches/sql_compare.py [--reps 7] [--threads 1,2] [--allocators mimalloc,system] [--markdown]
 
 Needs pyarrow and duckdb (pip). The file is generated once under target/bench-data/ by
 ../shared/bench/gen_welllogs.py (200 wells x 25,000 samples = 5,000,000 rows).
@@ -22,6 +31,7 @@ import math
 import os
 import pathlib
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -93,8 +103,11 @@ def main() -> None:
     ap.add_argument("--well", default="P01-W0057")
     ap.add_argument("--markdown", action="store_true", help="print the RESULTS.md table")
     ap.add_argument("--pushdown", choices=["true", "false"], help="override the engine's filter pushdown")
+    ap.add_argument("--allocators", default="mimalloc,system",
+                    help="bench builds to run: mimalloc (the mudrock binary's) and/or system")
     a = ap.parse_args()
 
+    load_at_start = os.getloadavg()[0]
     data.mkdir(parents=True, exist_ok=True)
     path = data / "welllogs.parquet"
     if not path.exists():
@@ -110,61 +123,84 @@ def main() -> None:
     lo, hi = round(top + 1000.0, 3), round(top + 1500.0, 3)
     duck_queries = time_duckdb.queries(path, a.well, lo, hi)
 
-    print("building sql_bench (release)", file=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "mudrock-benches", "--bin", "sql_bench"],
-                   check=True, cwd=root)
-    out = data / "sql_bench.json"
-    cmd = [str(target / "release" / "sql_bench"), "--file", path, "--well", a.well, "--lo", str(lo),
-           "--hi", str(hi), "--threads", a.threads, "--reps", str(a.reps), "--out", str(out)]
-    if a.pushdown:
-        cmd += ["--pushdown", a.pushdown]
-    subprocess.run(cmd, check=True)
-    fusion = json.loads(out.read_text())
-    by_key = {(r["query"], r["threads"], r["mode"]): r for r in fusion["results"]}
+    allocators = a.allocators.split(",")
+    binaries = {}
+    # The system-allocator build first: the plain build last leaves target/release/sql_bench on mimalloc.
+    for alloc in sorted(allocators, key=lambda x: x != "system"):
+        print(f"building sql_bench on {alloc} (release)", file=sys.stderr)
+        build = ["cargo", "build", "--release", "-q", "-p", "mudrock-benches", "--bin", "sql_bench"]
+        if alloc == "system":
+            build = ["cargo", "rustc", "--release", "-q", "-p", "mudrock-benches", "--bin", "sql_bench", "--",
+                     "--cfg", "mudrock_system_alloc"]
+        subprocess.run(build, check=True, cwd=root)
+        binaries[alloc] = data / f"sql_bench_{alloc}"
+        shutil.copy2(target / "release" / "sql_bench", binaries[alloc])
+
+    fusion, by_key = {}, {}
+    for alloc in allocators:
+        out = data / f"sql_bench_{alloc}.json"
+        cmd = [str(binaries[alloc]), "--file", path, "--well", a.well, "--lo", str(lo),
+               "--hi", str(hi), "--threads", a.threads, "--reps", str(a.reps), "--out", str(out)]
+        if a.pushdown:
+            cmd += ["--pushdown", a.pushdown]
+        subprocess.run(cmd, check=True)
+        fusion[alloc] = json.loads(out.read_text())
+        if fusion[alloc]["allocator"] != alloc:
+            raise SystemExit(f"sql_bench_{alloc} reports allocator {fusion[alloc]['allocator']}")
+        for r in fusion[alloc]["results"]:
+            by_key[(alloc, r["query"], r["threads"], r["mode"])] = r
 
     table = []
     failures = 0
     for threads in [int(t) for t in a.threads.split(",")]:
         for name, sql in duck_queries.items():
-            for mode in ("warm", "cold"):
-                rows, walls, cpus = run_duckdb(path, sql, threads, a.reps, mode == "cold")
-                f = by_key[(name, threads, mode)]
-                if mode == "warm":
-                    equal, why = same_rows(rows, f["result"])
-                else:
-                    equal, why = len(rows) == f["rows"], "row count"
-                failures += not equal
-                d_cpu, f_cpu = statistics.median(cpus), f["cpu_median_ms"]
-                row = {
-                    "query": name, "threads": threads, "mode": mode, "rows": len(rows),
-                    "duckdb_cpu_ms": d_cpu, "mudrock_cpu_ms": f_cpu,
-                    "cpu_ratio": f_cpu / d_cpu if d_cpu > 0 else float("nan"),
-                    "duckdb_wall_ms": statistics.median(walls), "mudrock_wall_ms": f["wall_median_ms"],
-                    "equal": equal, "why": why,
-                }
+            duck = {}
+            for duck_mode in ("warm", "cold"):
+                duck[duck_mode] = run_duckdb(path, sql, threads, a.reps, duck_mode == "cold")
+            for mode in ("warm", "replan", "cold"):
+                rows, walls, cpus = duck["cold" if mode == "cold" else "warm"]
+                d_cpu = statistics.median(cpus)
+                row = {"query": name, "threads": threads, "mode": mode, "rows": len(rows), "duckdb_cpu_ms": d_cpu,
+                       "duckdb_wall_ms": statistics.median(walls), "equal": True, "why": ""}
+                for alloc in allocators:
+                    f = by_key[(alloc, name, threads, mode)]
+                    if mode == "cold":
+                        equal, why = len(rows) == f["rows"], "row count"
+                    else:
+                        equal, why = same_rows(rows, f["result"])
+                    if not equal:
+                        row["equal"], row["why"] = False, f"{alloc}: {why}"
+                    row[f"{alloc}_cpu_ms"] = f["cpu_median_ms"]
+                    row[f"{alloc}_wall_ms"] = f["wall_median_ms"]
+                    row[f"{alloc}_cpu_ratio"] = f["cpu_median_ms"] / d_cpu if d_cpu > 0 else float("nan")
+                failures += not row["equal"]
                 table.append(row)
-                print(f"{name:20s} t={threads} {mode} rows={len(rows):6d} cpu duckdb={d_cpu:8.2f} "
-                      f"mudrock={f_cpu:8.2f} ratio={row['cpu_ratio']:5.2f}  wall duckdb="
-                      f"{row['duckdb_wall_ms']:8.2f} mudrock={row['mudrock_wall_ms']:8.2f}  "
-                      f"{'equal' if equal else 'DIFFERENT: ' + why}", file=sys.stderr)
+                ratios = "  ".join(f"{al}={row[al + '_cpu_ms']:8.2f} ms ({row[al + '_cpu_ratio']:4.2f}x)"
+                                   for al in allocators)
+                print(f"{name:20s} t={threads} {mode:6s} rows={len(rows):6d} cpu duckdb={d_cpu:8.2f} {ratios}  "
+                      f"{'equal' if row['equal'] else 'DIFFERENT: ' + row['why']}", file=sys.stderr)
 
+    first = fusion[allocators[0]]
     (data / "sql_compare.json").write_text(json.dumps({
-        "duckdb": duckdb.__version__, "datafusion": fusion["datafusion"], "config": fusion["config"],
+        "duckdb": duckdb.__version__, "datafusion": first["datafusion"], "config": first["config"],
+        "allocators": allocators, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_at_start": load_at_start,
         "machine": platform.machine(), "cpus": os.cpu_count(), "file": path,
         "file_bytes": os.path.getsize(path), "well": a.well, "window": [lo, hi], "reps": a.reps,
         "rows": table}, indent=2))
 
     if a.markdown:
         print(f"Machine: {platform.node() or 'vm'} {platform.machine()}, {os.cpu_count()} cores, "
-              f"{time.strftime('%Y-%m-%d')}; DuckDB {duckdb.__version__}, DataFusion {fusion['datafusion']}; "
-              f"file {os.path.getsize(path) / 1e6:.1f} MB, well {a.well}, depth [{lo}, {hi}]; median of {a.reps}\n")
-        print("| query | threads | mode | rows | DuckDB CPU ms | MudRock CPU ms | CPU ratio | DuckDB wall ms "
-              "| MudRock wall ms | equal |")
-        print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load_at_start:.2f} at the "
+              f"start; DuckDB {duckdb.__version__}, DataFusion {first['datafusion']}; file "
+              f"{os.path.getsize(path) / 1e6:.1f} MB, well {a.well}, depth [{lo}, {hi}]; median of {a.reps}\n")
+        heads = " | ".join(f"MudRock CPU ms ({al}) | ratio ({al})" for al in allocators)
+        print(f"| query | threads | mode | rows | DuckDB CPU ms | {heads} | equal |")
+        print("|---|---:|---|---:|---:|" + "---:|---:|" * len(allocators) + "---|")
         for r in table:
-            print(f"| {r['query']} | {r['threads']} | {r['mode']} | {r['rows']} | {r['duckdb_cpu_ms']:.2f} "
-                  f"| {r['mudrock_cpu_ms']:.2f} | **{r['cpu_ratio']:.2f}** | {r['duckdb_wall_ms']:.2f} "
-                  f"| {r['mudrock_wall_ms']:.2f} | {'yes' if r['equal'] else 'NO'} |")
+            cells = " | ".join(f"{r[al + '_cpu_ms']:.2f} | **{r[al + '_cpu_ratio']:.2f}**" for al in allocators)
+            print(f"| {r['query']} | {r['threads']} | {r['mode']} | {r['rows']} | {r['duckdb_cpu_ms']:.2f} | {cells} "
+                  f"| {'yes' if r['equal'] else 'NO'} |")
     if failures:
         print(f"{failures} results differ", file=sys.stderr)
         sys.exit(1)

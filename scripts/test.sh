@@ -19,6 +19,14 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+step "edge worker (wasm32): clippy, worker-build"
+(source scripts/env.sh && wasm_cargo clippy -p mudrock-edge -p mudrock-edge-worker --lib \
+  --target wasm32-unknown-unknown -- -D warnings)
+# Built here, before the tests: the end-to-end test serves it with wrangler dev.
+scripts/worker.sh build
+step "web viewer (wasm32): clippy, build into target/web-dist (served by mudrock serve; the viewer e2e test needs it)"
+(source scripts/env.sh && wasm_cargo clippy -p mudrock-web --all-targets --target wasm32-unknown-unknown -- -D warnings)
+scripts/web.sh
 step "native tests"
 counted cargo test --workspace
 step "wasm32 build and tests (Node)"

@@ -290,6 +290,140 @@ const WELLS: [WellSpec; 6] = [
 ];
 
 // -------------------------------------------------------------------------------------------------------
+// Formation tops
+// -------------------------------------------------------------------------------------------------------
+
+/// One formation top of a demo well: a stratigraphic name and its measured depth in the file's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoTop {
+    pub name: &'static str,
+    pub depth: f64,
+}
+
+/// The tops of each demo well, top down, as `(name, fraction of the logged interval)`: formations of
+/// each well's basin in their real order (Wattenberg: the Denver Basin's Niobrara–Codell; Kansas:
+/// Pennsylvanian to Arbuckle; Sleipner: the North Sea's Hordaland to Skagerrak; Leduc: Viking to
+/// Cooking Lake; Spraberry: the Permian Basin's Clear Fork to Strawn; Ship Shoal: Gulf Coast Miocene
+/// biostratigraphic markers). Each is snapped to the nearest layer boundary of the synthetic log, so
+/// a top sits on a change in the curves as a picked top does.
+const TOPS: [(&str, &[(&str, f64)]); 6] = [
+    (
+        "demo_01_federal_1-16.las",
+        &[
+            ("Sussex", 0.08),
+            ("Shannon", 0.22),
+            ("Niobrara", 0.45),
+            ("Codell", 0.62),
+            ("Greenhorn", 0.72),
+            ("J Sand", 0.88),
+        ],
+    ),
+    (
+        "demo_02_prairie_creek_7-22.las",
+        &[
+            ("Heebner Shale", 0.10),
+            ("Lansing", 0.25),
+            ("Kansas City", 0.42),
+            ("Cherokee", 0.60),
+            ("Mississippian", 0.75),
+            ("Arbuckle", 0.90),
+        ],
+    ),
+    (
+        "demo_03_norne_15_9-x-1_a.las",
+        &[
+            ("Hordaland Gp", 0.05),
+            ("Balder Fm", 0.20),
+            ("Lista Fm", 0.30),
+            ("Shetland Gp", 0.42),
+            ("Draupne Fm", 0.60),
+            ("Hugin Fm", 0.68),
+            ("Sleipner Fm", 0.80),
+            ("Skagerrak Fm", 0.90),
+        ],
+    ),
+    (
+        "demo_04_leduc_10-16.las",
+        &[
+            ("Viking", 0.05),
+            ("Mannville", 0.20),
+            ("Wabamun", 0.38),
+            ("Nisku", 0.50),
+            ("Ireton", 0.62),
+            ("Leduc", 0.78),
+            ("Cooking Lake", 0.94),
+        ],
+    ),
+    (
+        "demo_05_spraberry_unit_4h.las",
+        &[
+            ("San Andres", 0.03),
+            ("Clear Fork", 0.12),
+            ("Upper Spraberry", 0.30),
+            ("Lower Spraberry", 0.45),
+            ("Dean", 0.55),
+            ("Wolfcamp", 0.65),
+            ("Strawn", 0.88),
+        ],
+    ),
+    (
+        "demo_06_ship_shoal_ocs_2.las",
+        &[
+            ("Big A Sand", 0.10),
+            ("Bigenerina humblei", 0.25),
+            ("Cristellaria K", 0.45),
+            ("Textularia L", 0.62),
+            ("Robulus 43", 0.78),
+            ("Cibicides opima", 0.90),
+        ],
+    ),
+];
+
+/// The depth unit (`F` or `M`, as in the file's header) of the demo file named `file_name`.
+pub fn depth_unit(file_name: &str) -> Option<&'static str> {
+    WELLS
+        .iter()
+        .find(|s| s.file_name == file_name)
+        .map(|s| s.unit.mnemonic())
+}
+
+/// The formation tops of the demo file named `file_name` (empty for any other name), shallowest first,
+/// every one strictly inside the logged interval.
+pub fn tops(file_name: &str) -> Vec<DemoTop> {
+    let (Some(spec), Some((_, picks))) = (
+        WELLS.iter().find(|s| s.file_name == file_name),
+        TOPS.iter().find(|(f, _)| *f == file_name),
+    ) else {
+        return vec![];
+    };
+    let stop = spec.start + spec.step * (spec.rows as f64 - 1.0);
+    let span = stop - spec.start;
+    // The same layers the file was drawn from (the layer model takes the PRNG first).
+    let boundaries: Vec<f64> = layers(spec, &mut SplitMix64(spec.seed))
+        .iter()
+        .map(|l| l.base)
+        .filter(|b| *b > spec.start && *b < stop)
+        .collect();
+    let mut out: Vec<DemoTop> = Vec::new();
+    for &(name, fraction) in *picks {
+        let guess = spec.start + fraction * span;
+        let snapped = boundaries
+            .iter()
+            .copied()
+            .filter(|b| (b - guess).abs() <= 0.03 * span)
+            .min_by(|a, b| (a - guess).abs().total_cmp(&(b - guess).abs()))
+            .unwrap_or(guess);
+        // On the sampling grid, and below the previous top.
+        let depth = spec.start + ((snapped - spec.start) / spec.step).round() * spec.step;
+        let depth = (depth * 10_000.0).round() / 10_000.0;
+        if out.last().is_none_or(|p| depth > p.depth) {
+            out.push(DemoTop { name, depth });
+        }
+    }
+    out
+}
+
+// -------------------------------------------------------------------------------------------------------
 // Randomness
 // -------------------------------------------------------------------------------------------------------
 
@@ -769,6 +903,28 @@ fn header(spec: &WellSpec, stop: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_demo_well_has_ordered_tops_inside_its_log() {
+        for file in generate() {
+            let tops = tops(&file.file_name);
+            assert!(tops.len() >= 6, "{}: {tops:?}", file.file_name);
+            let spec = WELLS.iter().find(|s| s.file_name == file.file_name).unwrap();
+            let stop = spec.start + spec.step * (spec.rows as f64 - 1.0);
+            for pair in tops.windows(2) {
+                assert!(pair[0].depth < pair[1].depth, "{}: {tops:?}", file.file_name);
+            }
+            for t in &tops {
+                assert!(
+                    t.depth > spec.start && t.depth < stop,
+                    "{}: {t:?}",
+                    file.file_name
+                );
+            }
+        }
+        assert!(tops("other.las").is_empty());
+        assert_eq!(tops("demo_01_federal_1-16.las"), tops("demo_01_federal_1-16.las"));
+    }
 
     #[test]
     fn splitmix_is_the_reference_sequence() {

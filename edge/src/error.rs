@@ -164,33 +164,6 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<opendal::Error> for Error {
-    fn from(err: opendal::Error) -> Self {
-        use opendal::ErrorKind as K;
-        let kind = match err.kind() {
-            K::NotFound => ErrorKind::NotFound,
-            K::PermissionDenied => ErrorKind::PermissionDenied,
-            K::Unsupported => ErrorKind::Unsupported,
-            K::ConfigInvalid => ErrorKind::ConfigInvalid,
-            K::AlreadyExists | K::ConditionNotMatch | K::IsSameFile => ErrorKind::Conflict,
-            K::RateLimited => ErrorKind::Unavailable,
-            K::IsADirectory | K::NotADirectory | K::RangeNotSatisfied => ErrorKind::InvalidInput,
-            _ => ErrorKind::Unexpected,
-        };
-        let retryable = err.is_temporary();
-        let message = match kind {
-            ErrorKind::NotFound => "object not found".to_owned(),
-            ErrorKind::PermissionDenied => {
-                "storage refused access: check the permissions of the data directory or bucket".to_owned()
-            }
-            _ => format!("storage operation failed: {}", err.message()),
-        };
-        Error::new(kind, message)
-            .with_retryable(retryable)
-            .with_source(err)
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         use std::io::ErrorKind as K;
@@ -221,12 +194,6 @@ impl From<arrow_schema::ArrowError> for Error {
     }
 }
 
-impl From<tokio::task::JoinError> for Error {
-    fn from(err: tokio::task::JoinError) -> Self {
-        Error::new(ErrorKind::Unexpected, "a background task failed").with_source(err)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,21 +210,5 @@ mod tests {
         );
         assert_eq!(err.context("path"), Some("p/wells/W1"));
         assert!(std::error::Error::source(&err).is_some());
-    }
-
-    #[test]
-    fn opendal_errors_keep_kind_and_retryable() {
-        let not_found = opendal::Error::new(opendal::ErrorKind::NotFound, "nope");
-        let err = Error::from(not_found);
-        assert_eq!(err.kind(), ErrorKind::NotFound);
-        assert!(!err.is_retryable());
-
-        let flaky = opendal::Error::new(opendal::ErrorKind::Unexpected, "reset").set_temporary();
-        let err = Error::from(flaky);
-        assert_eq!(err.kind(), ErrorKind::Unexpected);
-        assert!(err.is_retryable());
-
-        let limited = opendal::Error::new(opendal::ErrorKind::RateLimited, "slow down").set_temporary();
-        assert_eq!(Error::from(limited).kind(), ErrorKind::Unavailable);
     }
 }

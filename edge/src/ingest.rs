@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow};
 use crate::error::{Error, ErrorKind, Result};
+use crate::metadata::{self, MetadataStore, ProjectScope};
 use crate::repair;
 use crate::report::{IngestReport, IngestStatus, ReportWarning};
 use crate::storage::StorageManager;
@@ -33,6 +34,8 @@ pub struct Ingestor {
     catalogs: CatalogStore,
     validation: Arc<Registry>,
     concurrency: usize,
+    /// Where each ingest, and the well, log and curves it added, are recorded (`None`: nowhere).
+    metadata: Option<Arc<dyn MetadataStore>>,
 }
 
 impl Ingestor {
@@ -44,7 +47,18 @@ impl Ingestor {
             layout,
             validation: Arc::new(Registry::standard()),
             concurrency,
+            metadata: None,
         }
+    }
+
+    /// Records every ingest (and the well, log and curves it added) in this metadata store too.
+    pub fn with_metadata(mut self, store: Arc<dyn MetadataStore>) -> Self {
+        self.metadata = Some(store);
+        self
+    }
+
+    pub fn metadata(&self) -> Option<&Arc<dyn MetadataStore>> {
+        self.metadata.as_ref()
     }
 
     /// How many files are worked on at once (default: the number of CPU cores).
@@ -115,14 +129,29 @@ impl Ingestor {
     /// Ingests one file's bytes; `name` is the original file name, kept in the catalogs.
     pub async fn ingest_bytes(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
         let started = Instant::now();
+        let started_at_ms = unix_ms();
         let mut report = IngestReport::new(name);
         report.bytes = bytes.len() as u64;
-        if let Err(e) = self.run(project, name, bytes, &mut report).await {
+        let mut added = None;
+        if let Err(e) = self.run(project, name, bytes, &mut report, &mut added).await {
             report.status = match e.kind() {
                 ErrorKind::InvalidInput => IngestStatus::Rejected,
                 _ => IngestStatus::Failed,
             };
             report.reason = Some(e.to_string());
+        }
+        if let Some(store) = &self.metadata
+            && let Err(e) = record(store.as_ref(), project, &report, added, started_at_ms).await
+        {
+            // The data is stored and catalogued either way; the report says what the record lacks.
+            report.warnings.push(ReportWarning {
+                source: "metadata".to_owned(),
+                line: None,
+                message: format!(
+                    "the ingest is stored but not recorded in the {} metadata store: {e}",
+                    store.kind()
+                ),
+            });
         }
         report.seconds = started.elapsed().as_secs_f64();
         report
@@ -134,6 +163,7 @@ impl Ingestor {
         name: &str,
         bytes: Bytes,
         report: &mut IngestReport,
+        added_rows: &mut Option<LogEntry>,
     ) -> Result<()> {
         let hashed = bytes.clone();
         let sha256 = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&hashed))).await?;
@@ -211,6 +241,7 @@ impl Ingestor {
                 // Two concurrent ingests of the same bytes: the second finds the first's rows.
                 added = catalog.log_by_sha256(&sha256).is_none();
                 if added {
+                    *added_rows = Some(entry.clone());
                     catalog.upsert(entry);
                 }
                 added
@@ -231,6 +262,78 @@ impl Ingestor {
         }
         Ok(())
     }
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The ingest in the metadata store: the project, and for a file that added a log its well, log and
+/// curves, then the ingest's own record (keyed by the file's hash and start time).
+async fn record(
+    store: &dyn MetadataStore,
+    project: &ProjectId,
+    report: &IngestReport,
+    added: Option<LogEntry>,
+    started_at_ms: i64,
+) -> Result<()> {
+    let scope = ProjectScope::new(project.clone());
+    if store.project(&scope).await?.is_none() {
+        store.put_project(&scope, project.as_str()).await?;
+    }
+    if let Some(LogEntry { well, log, curves }) = added {
+        store
+            .put_well(
+                &scope,
+                &metadata::WellRecord {
+                    well_id: well.well_id.clone(),
+                    name: well.name,
+                    uwi: well.uwi,
+                    api: well.api,
+                    lat: well.lat,
+                    lon: well.lon,
+                    depth_unit: well.depth_unit,
+                },
+            )
+            .await?;
+        let curves: Vec<metadata::CurveRecord> = curves
+            .into_iter()
+            .map(|c| metadata::CurveRecord {
+                well_id: c.well_id,
+                log_id: c.log_id,
+                mnemonic: c.mnemonic,
+                unit: c.unit,
+                family: c.family,
+                min: c.min,
+                max: c.max,
+            })
+            .collect();
+        let log = metadata::LogRecord {
+            well_id: log.well_id,
+            log_id: log.log_id,
+            sha256: log.sha256,
+            source_file: log.source_file,
+            rows: i64::try_from(log.rows).unwrap_or(i64::MAX),
+        };
+        store.put_log(&scope, &log, &curves).await?;
+    }
+    let sha = report.sha256.clone().unwrap_or_default();
+    store
+        .put_ingest(
+            &scope,
+            &metadata::IngestRecord {
+                ingest_id: format!("{started_at_ms}-{}", &sha[..sha.len().min(16)]),
+                file_name: report.path.clone(),
+                sha256: sha,
+                status: report.status.as_str().to_owned(),
+                message: report.reason.clone(),
+                started_at_ms,
+                finished_at_ms: Some(unix_ms()),
+            },
+        )
+        .await
 }
 
 fn well_name(catalog: &Catalog, well_id: &str) -> Option<String> {

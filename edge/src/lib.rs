@@ -1,21 +1,46 @@
 //! MudRock backend: object storage over OpenDAL, LAS ingestion with validation, the wells/logs/curves
-//! catalogs, the demo data set and the `mudrock` command line.
+//! catalogs, the demo data set, the `mudrock` command line and HTTP API — and, built for wasm32, the edge
+//! worker that answers the light routes from a bucket and forwards the heavy ones to the backend.
+//!
+//! Both targets build `catalog`, `error` and `http` (what the server and the worker share); the rest is
+//! native (tokio, DataFusion, OpenDAL) or worker-only (workers-rs). This file is where that is decided.
 
-pub mod api;
-pub mod cache;
 pub mod catalog;
-pub mod cli;
-pub mod demo;
-pub mod discover;
 pub mod error;
+pub mod http;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod api;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cache;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod demo;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod discover;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod ingest;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod metadata;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod query;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod repair;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod report;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod storage;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod validation;
 
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
 pub use error::{Error, ErrorKind, Result};
+#[cfg(not(target_arch = "wasm32"))]
 pub use ingest::Ingestor;
+#[cfg(not(target_arch = "wasm32"))]
 pub use report::{IngestReport, IngestStatus, ReportWarning};
-pub use storage::{Backend, ObjectMeta, StorageConfig, StorageManager};
+#[cfg(not(target_arch = "wasm32"))]
+pub use storage::{Backend, ObjectMeta, S3Config, StorageConfig, StorageManager};

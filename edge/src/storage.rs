@@ -1,7 +1,7 @@
 //! Object storage behind one small API, over Apache OpenDAL.
 //!
-//! Every backend is built from a [`StorageConfig`]; adding S3 is one more [`Backend`] variant and one more
-//! arm in [`StorageManager::new`]. The manager gives the same semantics on every backend (the behaviour
+//! Every backend is built from a [`StorageConfig`]: the local file system (the embedded default), memory,
+//! or any S3 server (SeaweedFS in the tests, MinIO, AWS; path-style addressing, static keys). The manager gives the same semantics on every backend (the behaviour
 //! suite in `tests/it/storage_behaviour.rs` checks them):
 //! - a missing object is [`ErrorKind::NotFound`];
 //! - a write replaces the whole object, and nobody ever sees it half-written (fs writes to a temporary
@@ -27,6 +27,8 @@ pub enum Backend {
     Fs { root: PathBuf },
     /// Process memory: gone when the process ends (tests, dry runs).
     Memory,
+    /// A bucket on an S3 server.
+    S3(S3Config),
 }
 
 impl Backend {
@@ -34,7 +36,78 @@ impl Backend {
         match self {
             Backend::Fs { .. } => "fs",
             Backend::Memory => "memory",
+            Backend::S3(_) => "s3",
         }
+    }
+}
+
+/// An S3 bucket: any S3 server, addressed path-style (`{endpoint}/{bucket}/{key}`), with static keys.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// `http://127.0.0.1:8333`, `https://s3.eu-west-1.amazonaws.com`, …
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    /// A folder inside the bucket that MudRock's objects live under (`/` for the whole bucket).
+    pub root: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for S3Config {
+    // The secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("root", &self.root)
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Config {
+    /// From the environment, under the names of the design's MinIO set-up: `MINIO_ENDPOINT`,
+    /// `MINIO_ACCESS_KEY`, `MINIO_SECRET_KEY`, `MINIO_BUCKET` (required), `MINIO_REGION` (default
+    /// `us-east-1`), `MINIO_ROOT` (default `/`).
+    pub fn from_env() -> Result<S3Config> {
+        S3Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`S3Config::from_env`], reading variables through `lookup` (testable without touching the
+    /// process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<S3Config> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let required = |name: &str, what: &str| {
+            get(name).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ConfigInvalid,
+                    format!("S3 storage needs {name} ({what})"),
+                )
+                .with_context("backend", "s3")
+            })
+        };
+        let endpoint = required("MINIO_ENDPOINT", "the server's URL, e.g. http://127.0.0.1:9000")?;
+        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!("MINIO_ENDPOINT must start with http:// or https:// (got `{endpoint}`)"),
+            )
+            .with_context("backend", "s3"));
+        }
+        Ok(S3Config {
+            endpoint,
+            region: get("MINIO_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+            bucket: required("MINIO_BUCKET", "the bucket holding MudRock's objects")?,
+            root: get("MINIO_ROOT").unwrap_or_else(|| "/".to_owned()),
+            access_key_id: required("MINIO_ACCESS_KEY", "the access key id")?,
+            secret_access_key: required("MINIO_SECRET_KEY", "the secret key")?,
+        })
     }
 }
 
@@ -76,6 +149,13 @@ impl StorageConfig {
             retry: RetryConfig::default(),
         }
     }
+
+    pub fn s3(config: S3Config) -> Self {
+        StorageConfig {
+            backend: Backend::S3(config),
+            retry: RetryConfig::default(),
+        }
+    }
 }
 
 /// The first path segment reserved for the storage's own use (the fs backend's temporary files).
@@ -113,6 +193,8 @@ pub struct StorageManager {
     backend: &'static str,
     /// Printed in errors so a user knows which store was meant (`/home/me/.mudrock/objects`, `memory`).
     location: String,
+    /// How many times a retryable failure is retried (said in errors).
+    retries: usize,
 }
 
 impl StorageManager {
@@ -145,6 +227,28 @@ impl StorageManager {
                 let op = Operator::new(opendal::services::Memory::default())?.finish();
                 (op, "memory".to_owned())
             }
+            Backend::S3(s3) => {
+                // Only what is configured here: no credentials from ~/.aws or the instance metadata
+                // service, so the store a user named is the store used.
+                let builder = opendal::services::S3::default()
+                    .endpoint(&s3.endpoint)
+                    .region(&s3.region)
+                    .bucket(&s3.bucket)
+                    .root(&s3.root)
+                    .access_key_id(&s3.access_key_id)
+                    .secret_access_key(&s3.secret_access_key)
+                    .disable_config_load();
+                let location = format!("s3 bucket `{}` at {}", s3.bucket, s3.endpoint);
+                let op = Operator::new(builder)
+                    .map_err(|e| {
+                        Error::from(e)
+                            .with_context("backend", "s3")
+                            .with_context("endpoint", &s3.endpoint)
+                            .with_context("bucket", &s3.bucket)
+                    })?
+                    .finish();
+                (op, location)
+            }
         };
         let retry = RetryLayer::new()
             .with_jitter()
@@ -154,6 +258,7 @@ impl StorageManager {
         Ok(StorageManager {
             op: op.layer(retry),
             backend: config.backend.name(),
+            retries: config.retry.max_times,
             location,
         })
     }
@@ -300,6 +405,15 @@ impl StorageManager {
 
     fn err(&self, e: opendal::Error, operation: &'static str, path: &str) -> Error {
         let not_found = e.kind() == opendal::ErrorKind::NotFound;
+        if self.backend == "s3"
+            && let Some(err) = self.s3_problem(&e)
+        {
+            return err
+                .with_source(Error::from(e))
+                .with_operation(operation)
+                .with_context("path", path)
+                .with_context("backend", self.backend);
+        }
         let err = Error::from(e);
         let err = if not_found {
             Error::new(
@@ -316,6 +430,55 @@ impl StorageManager {
         err.with_operation(operation)
             .with_context("path", path)
             .with_context("backend", self.backend)
+    }
+}
+
+impl StorageManager {
+    /// What went wrong with the S3 server itself, said so a user can act (`None`: an ordinary object
+    /// error, such as a missing key).
+    fn s3_problem(&self, e: &opendal::Error) -> Option<Error> {
+        let text = format!("{e:?}");
+        let at = &self.location;
+        if text.contains("NoSuchBucket") {
+            return Some(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!("the {at} does not exist: create the bucket, or set MINIO_BUCKET to one that does"),
+            ));
+        }
+        match e.kind() {
+            opendal::ErrorKind::PermissionDenied => Some(Error::new(
+                ErrorKind::PermissionDenied,
+                format!(
+                    "the S3 server refused access to the {at}: check MINIO_ACCESS_KEY / MINIO_SECRET_KEY and \
+                     what the key may do on the bucket"
+                ),
+            )),
+            // A request that never got an answer (refused, reset, timed out): after the retry layer gave up
+            // OpenDAL marks it persistent, so it is told by what failed, not by the flag.
+            opendal::ErrorKind::Unexpected if e.is_temporary() || text.contains("send http request") => Some(
+                Error::new(
+                    ErrorKind::Unavailable,
+                    format!(
+                        "cannot reach the S3 server for the {at} (tried {} times): is it running, and is \
+                         MINIO_ENDPOINT right?",
+                        1 + self.retries
+                    ),
+                )
+                .with_retryable(true),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Checks that the store answers and lets this process in (for a bucket: the server is reachable,
+    /// the keys are accepted, the bucket exists), so a misconfigured server fails at start, not at the
+    /// first request.
+    pub async fn check(&self) -> Result<()> {
+        match self.op.list_with("/").limit(1).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound && self.backend != "s3" => Ok(()),
+            Err(e) => Err(self.err(e, "check", "/")),
+        }
     }
 }
 
@@ -388,6 +551,40 @@ fn bad_key(path: &str, why: &str) -> Error {
     )
 }
 
+// The backend libraries' errors, mapped here where they are used (the worker build has neither).
+impl From<opendal::Error> for Error {
+    fn from(err: opendal::Error) -> Self {
+        use opendal::ErrorKind as K;
+        let kind = match err.kind() {
+            K::NotFound => ErrorKind::NotFound,
+            K::PermissionDenied => ErrorKind::PermissionDenied,
+            K::Unsupported => ErrorKind::Unsupported,
+            K::ConfigInvalid => ErrorKind::ConfigInvalid,
+            K::AlreadyExists | K::ConditionNotMatch | K::IsSameFile => ErrorKind::Conflict,
+            K::RateLimited => ErrorKind::Unavailable,
+            K::IsADirectory | K::NotADirectory | K::RangeNotSatisfied => ErrorKind::InvalidInput,
+            _ => ErrorKind::Unexpected,
+        };
+        let retryable = err.is_temporary();
+        let message = match kind {
+            ErrorKind::NotFound => "object not found".to_owned(),
+            ErrorKind::PermissionDenied => {
+                "storage refused access: check the permissions of the data directory or bucket".to_owned()
+            }
+            _ => format!("storage operation failed: {}", err.message()),
+        };
+        Error::new(kind, message)
+            .with_retryable(retryable)
+            .with_source(err)
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Error::new(ErrorKind::Unexpected, "a background task failed").with_source(err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,5 +604,21 @@ mod tests {
             assert!(check_key(good).is_ok(), "{good:?}");
         }
         assert!(check_prefix("a/").is_ok());
+    }
+
+    #[test]
+    fn opendal_errors_keep_kind_and_retryable() {
+        let not_found = opendal::Error::new(opendal::ErrorKind::NotFound, "nope");
+        let err = Error::from(not_found);
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        assert!(!err.is_retryable());
+
+        let flaky = opendal::Error::new(opendal::ErrorKind::Unexpected, "reset").set_temporary();
+        let err = Error::from(flaky);
+        assert_eq!(err.kind(), ErrorKind::Unexpected);
+        assert!(err.is_retryable());
+
+        let limited = opendal::Error::new(opendal::ErrorKind::RateLimited, "slow down").set_temporary();
+        assert_eq!(Error::from(limited).kind(), ErrorKind::Unavailable);
     }
 }

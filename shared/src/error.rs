@@ -78,6 +78,8 @@ pub enum ErrorCode {
     QueryTimeout,
     /// 503: storage or a service is temporarily unavailable; trying again may work.
     Unavailable,
+    /// 504: the edge forwarded the request and the origin did not answer within the edge's timeout.
+    OriginTimeout,
     /// 500: a bug or an unclassified failure; the message and the server log say more.
     Internal,
     /// A code this client does not know yet (a newer server).
@@ -105,7 +107,7 @@ impl ErrorCode {
             ErrorCode::RangeNotSatisfiable => 416,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::Unavailable => 503,
-            ErrorCode::QueryTimeout => 504,
+            ErrorCode::QueryTimeout | ErrorCode::OriginTimeout => 504,
         }
     }
 
@@ -129,13 +131,14 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::QueryTimeout => "query_timeout",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::OriginTimeout => "origin_timeout",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
     }
 
     /// Every code a server sends (not `Unknown`), for documentation and tests.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -153,6 +156,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::QueryTimeout,
         ErrorCode::Unavailable,
+        ErrorCode::OriginTimeout,
         ErrorCode::Internal,
     ];
 }

@@ -9,6 +9,7 @@ pub mod media;
 pub mod projects;
 pub mod sql;
 pub mod table;
+pub mod tops;
 pub mod wells;
 
 pub use error::{ErrorBody, ErrorCode, ErrorEnvelope};

@@ -3,14 +3,20 @@
 //! equality check against DuckDB). Run by benches/sql_compare.py, which runs DuckDB in the same run.
 //!
 //!   sql_bench --file F --well W --lo LO --hi HI [--threads 1,2] [--reps 7] [--out results.json]
-//!             [--pushdown true|false] [--batch-size N] [--only Q2] [--explain true]
+//!             [--pushdown true|false] [--batch-size N] [--only Q2] [--modes warm,replan,cold]
+//!             [--explain true]
 //!
 //! The bracketed knobs are for tuning: override the engine's filter pushdown or batch size, run only some
 //! queries, or print `EXPLAIN ANALYZE` (row groups and pages pruned, time per operator) instead of timing.
 //!
 //! CPU time is the process's (every thread, user + system) from `CLOCK_PROCESS_CPUTIME_ID`, the clock
-//! sql_compare.py reads for DuckDB too. The table is registered once per thread count ("warm": footers
-//! and statistics cached, as in a running server); "cold" registers it again before every run.
+//! sql_compare.py reads for DuckDB too. Every query runs through the engine's own path
+//! (`mudrock_edge::query::SqlSession`: parse, read-only check, plan cache, plan, stream — the code
+//! `QueryEngine::sql` runs for the CLI and the API once it has the project's session), over the file
+//! registered as a table with the engine's session settings. Modes: "warm" = one session per thread count
+//! (footers and statistics cached, and the plan of a repeated SQL text kept, as in a running server);
+//! "replan" = the same session with the plan cache off (`plan_cache_entries = 0`: every run parses and
+//! plans); "cold" = the table registered in a new session before every run.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -21,8 +27,19 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 use mudrock_benches::median;
-use mudrock_edge::query::QueryConfig;
+use mudrock_edge::query::{QueryConfig, SqlOptions, SqlSession};
 use serde_json::{Value, json};
+
+// The `mudrock` binary's allocator (edge/src/main.rs); `cargo rustc --release -p mudrock-benches --bin
+// sql_bench -- --cfg mudrock_system_alloc` builds this bench on the system allocator instead.
+#[cfg(not(mudrock_system_alloc))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+const ALLOCATOR: &str = if cfg!(mudrock_system_alloc) {
+    "system"
+} else {
+    "mimalloc"
+};
 
 const CURVES: [&str; 10] = [
     "gr", "rhob", "nphi", "dt", "rt", "cali", "sp", "pef", "rxo", "drho",
@@ -84,6 +101,8 @@ struct Args {
     /// Tuning experiments: another batch size; only the queries whose name contains this.
     batch_size: Option<usize>,
     only: Option<String>,
+    /// Only these modes (default: warm,replan,cold).
+    modes: Vec<String>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -114,23 +133,36 @@ fn parse_args() -> Result<Args> {
         explain: map.get("explain").is_some_and(|e| e == "true"),
         batch_size: map.get("batch-size").map(|b| b.parse()).transpose()?,
         only: map.get("only").cloned(),
+        modes: map
+            .get("modes")
+            .map_or("warm,replan,cold", String::as_str)
+            .split(',')
+            .map(str::to_owned)
+            .collect(),
     })
 }
 
-async fn context(config: &QueryConfig, file: &str) -> Result<SessionContext> {
+/// The engine's SQL path over the file registered as a table with the engine's session settings.
+async fn session(config: &QueryConfig, file: &str) -> Result<SqlSession> {
     let ctx = SessionContext::new_with_config(config.session_config());
     ctx.register_parquet(TABLE, file, ParquetReadOptions::default())
         .await?;
-    Ok(ctx)
+    Ok(SqlSession::from_context(ctx, config))
 }
 
-async fn run(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>> {
-    Ok(ctx.sql(sql).await?.collect().await?)
+async fn run(session: &SqlSession, sql: &str) -> Result<Vec<RecordBatch>> {
+    Ok(session
+        .sql(sql, SqlOptions::default())
+        .await?
+        .collect()
+        .await?
+        .batches)
 }
 
-/// Parsing, planning and optimising only: the fixed cost every query pays before reading data.
-async fn plan_only(ctx: &SessionContext, sql: &str) -> Result<()> {
-    ctx.sql(sql).await?.create_physical_plan().await?;
+/// Parsing, planning and optimising only (DataFusion's own API): the fixed cost a query pays before
+/// reading data when its plan is not kept.
+async fn plan_only(session: &SqlSession, sql: &str) -> Result<()> {
+    session.context().sql(sql).await?.create_physical_plan().await?;
     Ok(())
 }
 
@@ -196,7 +228,15 @@ fn main() -> Result<()> {
         }
         let selected = |name: &str| args.only.as_deref().is_none_or(|o| name.contains(o));
         runtime.block_on(async {
-            let warm = context(&config, &args.file).await?;
+            let warm = session(&config, &args.file).await?;
+            let replan = session(
+                &QueryConfig {
+                    plan_cache_entries: 0,
+                    ..config.clone()
+                },
+                &args.file,
+            )
+            .await?;
             if args.explain {
                 for (name, sql) in queries(&args.well, args.lo, args.hi) {
                     run(&warm, &sql).await?;
@@ -210,18 +250,27 @@ fn main() -> Result<()> {
                 if !selected(name) {
                     continue;
                 }
-                for mode in ["warm", "cold"] {
+                for mode in ["warm", "replan", "cold"] {
+                    if !args.modes.iter().any(|m| m == mode) {
+                        continue;
+                    }
                     // One untimed run first (as time_duckdb.py does); its result is the one checked.
-                    let batches = run(&warm, &sql).await?;
+                    let batches = run(if mode == "replan" { &replan } else { &warm }, &sql).await?;
                     let rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>();
                     let (mut walls, mut cpus) = (Vec::new(), Vec::new());
                     for _ in 0..args.reps {
                         let (c0, t0) = (cpu_seconds(), Instant::now());
-                        if mode == "cold" {
-                            let fresh = context(&config, &args.file).await?;
-                            run(&fresh, &sql).await?;
-                        } else {
-                            run(&warm, &sql).await?;
+                        match mode {
+                            "cold" => {
+                                let fresh = session(&config, &args.file).await?;
+                                run(&fresh, &sql).await?;
+                            }
+                            "replan" => {
+                                run(&replan, &sql).await?;
+                            }
+                            _ => {
+                                run(&warm, &sql).await?;
+                            }
                         }
                         walls.push(t0.elapsed().as_secs_f64() * 1000.0);
                         cpus.push((cpu_seconds() - c0) * 1000.0);
@@ -247,7 +296,7 @@ fn main() -> Result<()> {
                         "wall_min_ms": walls.iter().copied().fold(f64::INFINITY, f64::min),
                         "cpu_median_ms": median(&mut cpus.clone()),
                         "plan_cpu_median_ms": median(&mut plans.clone()),
-                        "result": if mode == "warm" { Value::Array(rows_json(&batches)?) } else { Value::Null },
+                        "result": if mode == "cold" { Value::Null } else { Value::Array(rows_json(&batches)?) },
                     }));
                 }
             }
@@ -255,6 +304,7 @@ fn main() -> Result<()> {
         })?;
     }
     let text = serde_json::to_string(&json!({
+        "allocator": ALLOCATOR,
         "datafusion": datafusion::DATAFUSION_VERSION,
         "config": format!("{:?}", QueryConfig::default()),
         "results": results,

@@ -58,6 +58,8 @@ pub enum ApiRoute {
     PolygonSearch,
     /// `GET /v1/projects/{p}/wells/{w}/curves`
     ListCurves,
+    /// `GET /v1/projects/{p}/wells/{w}/tops` (formation tops, a small per-well object)
+    ListTops,
     /// `GET /v1/projects/{p}/wells/{w}/logs?curves=…&depth_min=…&depth_max=…&max_points=…`
     LogWindow,
     /// `GET|HEAD /v1/projects/{p}/wells/{w}/logs/{log}.parquet` (byte ranges)
@@ -85,12 +87,13 @@ pub struct RouteMatch<'a> {
 }
 
 impl ApiRoute {
-    pub const ALL: [ApiRoute; 12] = [
+    pub const ALL: [ApiRoute; 13] = [
         ApiRoute::ListProjects,
         ApiRoute::ListWells,
         ApiRoute::GetWell,
         ApiRoute::PolygonSearch,
         ApiRoute::ListCurves,
+        ApiRoute::ListTops,
         ApiRoute::LogWindow,
         ApiRoute::ParquetObject,
         ApiRoute::Sql,
@@ -117,6 +120,7 @@ impl ApiRoute {
             | ApiRoute::GetWell
             | ApiRoute::PolygonSearch
             | ApiRoute::ListCurves
+            | ApiRoute::ListTops
             | ApiRoute::ParquetObject
             | ApiRoute::OpenApi
             | ApiRoute::Metrics
@@ -154,6 +158,7 @@ impl ApiRoute {
             ApiRoute::GetWell => "/v1/projects/{project}/wells/{well}",
             ApiRoute::PolygonSearch => "/v1/projects/{project}/wells/search",
             ApiRoute::ListCurves => "/v1/projects/{project}/wells/{well}/curves",
+            ApiRoute::ListTops => "/v1/projects/{project}/wells/{well}/tops",
             ApiRoute::LogWindow => "/v1/projects/{project}/wells/{well}/logs",
             ApiRoute::ParquetObject => "/v1/projects/{project}/wells/{well}/logs/{log}",
             ApiRoute::Sql => "/v1/projects/{project}/sql",
@@ -196,6 +201,7 @@ impl ApiRoute {
                         match tail {
                             [] => m(ApiRoute::GetWell, Some(p), Some(w), None),
                             ["curves"] => m(ApiRoute::ListCurves, Some(p), Some(w), None),
+                            ["tops"] => m(ApiRoute::ListTops, Some(p), Some(w), None),
                             ["logs"] => m(ApiRoute::LogWindow, Some(p), Some(w), None),
                             ["logs", file] => {
                                 let log = nonempty(file.strip_suffix(".parquet")?)?;
@@ -227,6 +233,7 @@ mod tests {
             GetWell,
             PolygonSearch,
             ListCurves,
+            ListTops,
             ParquetObject,
         ] {
             assert_eq!(r.weight(), Weight::Light, "{r:?}");

@@ -1,4 +1,4 @@
-//! Bearer tokens scoped to projects, checked on every route but `/healthz`.
+//! The server's side of the bearer tokens (`http::tokens`): checked on every route but `/healthz`.
 //!
 //! Where tokens come from (the first that is given wins):
 //! 1. a JSON file, path from `--auth-config` or `MUDROCK_AUTH_CONFIG`:
@@ -15,200 +15,22 @@
 //! not public, but are no project's data); `/v1/projects` lists only the projects a token may read.
 //! Tokens are held as SHA-256 digests, so a lookup's timing says nothing about a token's characters.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::http::tokens::{Principal, Scope, Tokens};
 
-/// Which projects a token opens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Projects(BTreeSet<String>),
-}
-
-impl Scope {
-    pub fn allows(&self, project: &str) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Projects(set) => set.contains(project),
-        }
-    }
-
-    fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Scope> {
-        let mut set = BTreeSet::new();
-        for name in names {
-            let name = name.trim();
-            if name == "*" {
-                return Ok(Scope::All);
-            }
-            mudrock_core::layout::ProjectId::new(name).map_err(|e| {
-                Error::new(
-                    ErrorKind::ConfigInvalid,
-                    format!("token scope names an invalid project `{name}`: {e}"),
-                )
-            })?;
-            set.insert(name.to_owned());
-        }
-        if set.is_empty() {
-            return Err(Error::new(
-                ErrorKind::ConfigInvalid,
-                "a token has no projects: list project ids, or `*` for all",
-            ));
-        }
-        Ok(Scope::Projects(set))
-    }
-}
-
-/// The authenticated caller, put in the request's extensions by [`require_token`].
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub scope: Arc<Scope>,
-}
-
-/// The tokens a server accepts.
-#[derive(Debug, Clone, Default)]
-pub struct Tokens {
-    by_digest: HashMap<[u8; 32], Arc<Scope>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    tokens: Vec<ConfigToken>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigToken {
-    token: String,
-    projects: Vec<String>,
-}
-
-fn digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
-/// Shortest token accepted: a short token can be guessed.
-pub const MIN_TOKEN_LEN: usize = 16;
-
-impl Tokens {
-    pub fn new() -> Self {
-        Tokens::default()
-    }
-
-    /// Adds a token; refuses short or blank ones.
-    pub fn add(&mut self, token: &str, scope: Scope) -> Result<()> {
-        let token = token.trim();
-        if token.len() < MIN_TOKEN_LEN || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::new(
-                ErrorKind::ConfigInvalid,
-                format!(
-                    "a token must be at least {MIN_TOKEN_LEN} characters without spaces (got one of {} characters)",
-                    token.len()
-                ),
-            ));
-        }
-        self.by_digest.insert(digest(token), Arc::new(scope));
-        Ok(())
-    }
-
-    pub fn with(mut self, token: &str, scope: Scope) -> Result<Self> {
-        self.add(token, scope)?;
-        Ok(self)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_digest.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_digest.len()
-    }
-
-    /// `token1=projA,projB;token2=*`.
-    pub fn parse_env(text: &str) -> Result<Self> {
-        let mut tokens = Tokens::new();
-        for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
-            let (token, projects) = entry.split_once('=').ok_or_else(|| {
-                Error::new(
-                    ErrorKind::ConfigInvalid,
-                    "MUDROCK_TOKENS entries are `token=project1,project2` (or `token=*`), separated by `;`",
-                )
-            })?;
-            tokens.add(token, Scope::from_names(projects.split(','))?)?;
-        }
-        Ok(tokens)
-    }
-
-    /// The JSON config file (see the module doc).
-    pub fn parse_config(text: &str) -> Result<Self> {
-        let file: ConfigFile = serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::ConfigInvalid,
-                format!(
-                    "the auth config is not valid: {e}; expected {{\"tokens\": [{{\"token\": \"…\", \"projects\": [\"p1\"]}}]}}"
-                ),
-            )
-        })?;
-        let mut tokens = Tokens::new();
-        for t in file.tokens {
-            tokens.add(
-                &t.token,
-                Scope::from_names(t.projects.iter().map(String::as_str))?,
-            )?;
-        }
-        Ok(tokens)
-    }
-
-    pub fn load_config(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorKind::ConfigInvalid,
-                format!("cannot read the auth config {}", path.display()),
-            )
-            .with_source(e)
-        })?;
-        Tokens::parse_config(&text).map_err(|e| e.with_context("file", path.display()))
-    }
-
-    /// A fresh random token (256 bits, hex) for every project, for a server started without tokens.
-    pub fn random_admin() -> Result<(Self, String)> {
-        let token = random_token()?;
-        let tokens = Tokens::new().with(&token, Scope::All)?;
-        Ok((tokens, token))
-    }
-
-    /// The scope of the token in an `Authorization` header value.
-    pub fn authenticate(&self, authorization: Option<&str>) -> std::result::Result<Principal, ApiError> {
-        let Some(value) = authorization else {
-            return Err(ApiError::unauthorized(
-                "this route needs a bearer token: send `Authorization: Bearer <token>`",
-            ));
-        };
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "the Authorization header must be `Bearer <token>` (other schemes are not accepted)",
-                )
-            })?;
-        match self.by_digest.get(&digest(token)) {
-            Some(scope) => Ok(Principal { scope: scope.clone() }),
-            None => Err(ApiError::unauthorized("this token is not valid on this server")),
-        }
-    }
+/// A fresh random token (256 bits, hex) for every project, for a server started without tokens.
+pub fn random_admin() -> Result<(Tokens, String)> {
+    let token = random_token()?;
+    let tokens = Tokens::new().with(&token, Scope::All)?;
+    Ok((tokens, token))
 }
 
 /// 64 hex digits from the operating system's random source.
@@ -236,10 +58,8 @@ pub async fn require_token(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let principal = tokens.authenticate(authorization)?;
-    if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project")
-        && !principal.scope.allows(project)
-    {
-        return Err(ApiError::forbidden(project));
+    if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project") {
+        principal.check(project)?;
     }
     request.extensions_mut().insert(principal);
     Ok(next.run(request).await)
@@ -249,59 +69,9 @@ pub async fn require_token(
 mod tests {
     use super::*;
 
-    const A: &str = "token-aaaaaaaaaaaaaaaa";
-    const B: &str = "token-bbbbbbbbbbbbbbbb";
-
-    #[test]
-    fn env_format() {
-        let t = Tokens::parse_env(&format!(" {A}=north,south ; {B}=* ;")).unwrap();
-        assert_eq!(t.len(), 2);
-        let a = t.authenticate(Some(&format!("Bearer {A}"))).unwrap();
-        assert!(a.scope.allows("north") && a.scope.allows("south") && !a.scope.allows("east"));
-        let b = t.authenticate(Some(&format!("Bearer {B}"))).unwrap();
-        assert!(b.scope.allows("anything"));
-        for bad in ["notoken", &format!("{A}="), &format!("{A}=../x"), "short=p"] {
-            assert_eq!(
-                Tokens::parse_env(bad).unwrap_err().kind(),
-                ErrorKind::ConfigInvalid,
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn config_file_format() {
-        let t = Tokens::parse_config(&format!(
-            r#"{{"tokens": [{{"token": "{A}", "projects": ["p1"]}}, {{"token": "{B}", "projects": ["*"]}}]}}"#
-        ))
-        .unwrap();
-        assert!(
-            t.authenticate(Some(&format!("Bearer {A}")))
-                .unwrap()
-                .scope
-                .allows("p1")
-        );
-        let err = Tokens::parse_config(r#"{"tokens": [{"token": "x"}]}"#).unwrap_err();
-        assert!(err.message().contains("projects"), "{}", err.message());
-    }
-
-    #[test]
-    fn unknown_missing_or_malformed_tokens_are_401() {
-        let t = Tokens::new().with(A, Scope::All).unwrap();
-        for header in [
-            None,
-            Some("Basic abc"),
-            Some("Bearer nope-nope-nope-nope"),
-            Some(A),
-        ] {
-            let e = t.authenticate(header).unwrap_err();
-            assert_eq!(e.code(), mudrock_shared::ErrorCode::Unauthorized, "{header:?}");
-        }
-    }
-
     #[test]
     fn random_tokens_differ_and_work() {
-        let (t, token) = Tokens::random_admin().unwrap();
+        let (t, token) = random_admin().unwrap();
         assert_eq!(token.len(), 64);
         assert!(t.authenticate(Some(&format!("Bearer {token}"))).is_ok());
         assert_ne!(random_token().unwrap(), random_token().unwrap());

@@ -1,124 +1,16 @@
-//! Every failure of the API becomes one JSON envelope (`mudrock_shared::ErrorEnvelope`) here, and only
-//! here: the backend's `Error` kinds, axum's own rejections (bad JSON, bad query string, a missing
-//! multipart part, a body over the limit), unknown routes and wrong methods. The HTTP status comes from
-//! the envelope's code (`ErrorCode::http_status`), so code and status can never disagree.
+//! Every failure of the native API becomes one JSON envelope (`mudrock_shared::ErrorEnvelope`) here, and
+//! only here: axum's own rejections (bad JSON, bad query string, a missing multipart part, a body over the
+//! limit), unknown routes and wrong methods become an `ApiError` (`http::error`, which also maps the
+//! backend's `Error` kinds and is shared with the edge worker), and an `ApiError` becomes a response. The
+//! HTTP status comes from the envelope's code (`ErrorCode::http_status`), so code and status never disagree.
 
 use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mudrock_shared::{ErrorCode, ErrorEnvelope};
-use serde_json::Value;
+use mudrock_shared::ErrorCode;
 
-use crate::error::{Error, ErrorKind};
-
-/// A failed request: the envelope to send, plus what the log needs. Boxed: handlers return it in
-/// `Result`s on every path, and the success path should not pay for its size.
-#[derive(Debug)]
-pub struct ApiError(Box<Failure>);
-
-#[derive(Debug)]
-struct Failure {
-    envelope: ErrorEnvelope,
-    /// The underlying backend error, logged for 5xx answers (whose message stays generic).
-    source: Option<Error>,
-    /// `Content-Range: bytes */{size}` on 416 answers.
-    object_size: Option<u64>,
-}
-
-/// What every handler returns.
-pub type ApiResult<T> = std::result::Result<T, ApiError>;
-
-impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError(Box::new(Failure {
-            envelope: ErrorEnvelope::new(code, message),
-            source: None,
-            object_size: None,
-        }))
-    }
-
-    pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.0.envelope.error.details.insert(key.to_owned(), value.into());
-        self
-    }
-
-    pub fn code(&self) -> ErrorCode {
-        self.0.envelope.error.code
-    }
-
-    pub fn message(&self) -> &str {
-        &self.0.envelope.error.message
-    }
-
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError::new(ErrorCode::Unauthorized, message)
-    }
-
-    pub fn forbidden(project: &str) -> Self {
-        ApiError::new(
-            ErrorCode::Forbidden,
-            format!("this token does not give access to project `{project}`"),
-        )
-        .with_detail("project", project)
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(ErrorCode::BadRequest, message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError::new(ErrorCode::NotFound, message)
-    }
-
-    /// 416 for a range outside an object of `size` bytes (or several ranges at once).
-    pub fn range_not_satisfiable(message: impl Into<String>, size: u64) -> Self {
-        let mut e = ApiError::new(ErrorCode::RangeNotSatisfiable, message).with_detail("size", size);
-        e.0.object_size = Some(size);
-        e
-    }
-
-    /// The backend's error under a code chosen by the caller, keeping its message (for 4xx codes) and
-    /// its context as details.
-    pub fn from_error_as(code: ErrorCode, err: Error) -> Self {
-        let mut api = ApiError::new(code, err.message().to_owned());
-        if code.http_status() < 500 {
-            for (k, v) in err.context_pairs() {
-                // Storage internals (where the data dir is) are not the caller's business.
-                if !matches!(*k, "backend" | "root") {
-                    api = api.with_detail(k, v.as_str());
-                }
-            }
-        } else {
-            api.0.envelope.error.message = match code {
-                // The engine's timeout message says what to do; it names no server internals.
-                ErrorCode::QueryTimeout => err.message().to_owned(),
-                ErrorCode::Unavailable => format!(
-                    "the server could not reach its storage; try again shortly ({})",
-                    err.message()
-                ),
-                _ => "the server failed to answer this request; the server log has the details".to_owned(),
-            };
-        }
-        api.0.source = Some(err);
-        api
-    }
-}
-
-/// The backend's error kinds and the code each becomes.
-impl From<Error> for ApiError {
-    fn from(err: Error) -> Self {
-        let code = match err.kind() {
-            ErrorKind::NotFound => ErrorCode::NotFound,
-            ErrorKind::InvalidInput | ErrorKind::Unsupported => ErrorCode::BadRequest,
-            ErrorKind::Conflict => ErrorCode::Conflict,
-            ErrorKind::Unavailable => ErrorCode::Unavailable,
-            // Storage refusing the server, a bad server configuration, a bug: not the caller's doing.
-            _ => ErrorCode::Internal,
-        };
-        ApiError::from_error_as(code, err)
-    }
-}
+pub use crate::http::error::{ApiError, ApiResult};
 
 fn rejection(status: StatusCode, what: &str, text: String) -> ApiError {
     let code = match status {
@@ -172,14 +64,12 @@ impl IntoResponse for ApiError {
         let code = self.code();
         let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
-            match &self.0.source {
+            match self.source_error() {
                 Some(source) => eprintln!("error: {code}: {source:?}"),
                 None => eprintln!("error: {code}: {}", self.message()),
             }
         }
-        let body = serde_json::to_vec(&self.0.envelope).unwrap_or_else(|_| {
-            br#"{"error":{"code":"internal","message":"cannot encode the error","details":{}}}"#.to_vec()
-        });
+        let body = self.body();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -192,7 +82,7 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"mudrock\""),
             );
         }
-        if let Some(size) = self.0.object_size
+        if let Some(size) = self.object_size()
             && let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}"))
         {
             headers.insert(header::CONTENT_RANGE, v);
@@ -226,6 +116,7 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, ErrorKind};
 
     #[test]
     fn backend_kinds_map_to_codes_and_statuses() {
@@ -251,8 +142,8 @@ mod tests {
                 .with_context("well", "W1"),
         );
         assert_eq!(e.message(), "depth_min is above depth_max");
-        assert_eq!(e.0.envelope.error.details["well"], "W1");
-        assert!(!e.0.envelope.error.details.contains_key("root"));
+        assert_eq!(e.envelope().error.details["well"], "W1");
+        assert!(!e.envelope().error.details.contains_key("root"));
 
         let e = ApiError::from(Error::new(ErrorKind::Unexpected, "parquet at /secret/dir broke"));
         assert!(!e.message().contains("/secret"), "{}", e.message());

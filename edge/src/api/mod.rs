@@ -5,10 +5,11 @@
 //! | file | what |
 //! |---|---|
 //! | `router.rs` | the route table, fallbacks, auth and body-limit layers |
-//! | `auth.rs` | bearer tokens scoped to projects (config file, env, or a random one) |
-//! | `error.rs` | every failure → the envelope and its status, in one place |
+//! | `request_id.rs` | `x-request-id` echoed (or made), 5xx logged with it |
+//! | `auth.rs` | where the tokens come from (config file, env, or a random one), the auth layer |
+//! | `error.rs` | axum's rejections → `http::ApiError`; `ApiError` → response, in one place |
 //! | `negotiate.rs` | `Accept` → format, and the encoders (whole or streamed) |
-//! | `etag.rs`, `range.rs` | validators and 304s; `Range` headers |
+//! | `etag.rs` | validators and 304s (`Range` parsing is in `http`, shared with the worker) |
 //! | `catalogs.rs` | a project's catalogs with their versions, cached |
 //! | `routes/` | one file per group of routes |
 //! | `openapi.rs` | the OpenAPI 3 document, checked against the router in tests |
@@ -21,7 +22,7 @@ pub mod error;
 pub mod etag;
 pub mod negotiate;
 pub mod openapi;
-pub mod range;
+pub mod request_id;
 pub mod router;
 pub mod routes;
 pub mod runtime;

@@ -157,6 +157,14 @@ pub fn spec() -> Value {
         }),
     );
     add(
+        paths::TOPS,
+        "get",
+        json!({
+            "summary": "Formation tops of a well (empty when none are stored)", "operationId": "listTops", "parameters": [project, well],
+            "responses": responses(json_ok("TopList"), &[304, 400, 401, 403, 404])
+        }),
+    );
+    add(
         paths::LOG_WINDOW,
         "get",
         json!({
@@ -254,6 +262,8 @@ fn schemas() -> Value {
             "type": "object", "properties": { "log_id": s("string"), "mnemonic": s("string"), "unit": s("string"),
             "family": s("string"), "description": s("string"), "min": opt("number"), "max": opt("number"),
             "null_count": s("integer"), "rows": s("integer") } } } } },
+        "TopList": { "type": "object", "properties": { "well_id": s("string"), "depth_unit": opt("string"), "source": opt("string"),
+            "tops": { "type": "array", "items": { "type": "object", "properties": { "name": s("string"), "depth": s("number") } } } } },
         "Table": { "type": "object", "properties": {
             "columns": { "type": "array", "items": { "type": "object", "properties": { "name": s("string"), "data_type": s("string") } } },
             "rows": { "type": "array", "items": { "type": "array" } }, "row_count": s("integer"), "truncated": s("boolean") } },

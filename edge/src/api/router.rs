@@ -4,13 +4,14 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
 use super::auth::require_token;
 use super::error::{method_not_allowed, route_not_found};
 use super::openapi;
-use super::routes::{health, ingest, logs, metrics, objects, projects, sql, wells};
+use super::request_id;
+use super::routes::{health, ingest, logs, metrics, objects, projects, sql, tops, wells};
 use super::state::ApiState;
 
 /// Every path the router serves, in the route syntax axum and OpenAPI share (`{name}` parameters).
@@ -23,6 +24,7 @@ pub mod paths {
     pub const WELL: &str = "/v1/projects/{project}/wells/{well}";
     pub const WELL_SEARCH: &str = "/v1/projects/{project}/wells/search";
     pub const CURVES: &str = "/v1/projects/{project}/wells/{well}/curves";
+    pub const TOPS: &str = "/v1/projects/{project}/wells/{well}/tops";
     pub const LOG_WINDOW: &str = "/v1/projects/{project}/wells/{well}/logs";
     /// `{log}` is `{log_id}.parquet`: axum cannot match a suffix, the handler strips it.
     pub const LOG_OBJECT: &str = "/v1/projects/{project}/wells/{well}/logs/{log}";
@@ -30,7 +32,7 @@ pub mod paths {
     pub const INGEST: &str = "/v1/projects/{project}/ingest";
 
     /// (method, path) of every route, for the OpenAPI check.
-    pub const ALL: [(&str, &str); 13] = [
+    pub const ALL: [(&str, &str); 14] = [
         ("get", HEALTH),
         ("get", METRICS),
         ("get", OPENAPI),
@@ -39,6 +41,7 @@ pub mod paths {
         ("get", WELL),
         ("post", WELL_SEARCH),
         ("get", CURVES),
+        ("get", TOPS),
         ("get", LOG_WINDOW),
         ("get", LOG_OBJECT),
         ("head", LOG_OBJECT),
@@ -61,6 +64,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .route(paths::WELL, get(wells::get))
         .route(paths::CURVES, get(wells::curves))
+        .route(paths::TOPS, get(tops::list))
         .route(paths::LOG_WINDOW, get(logs::window))
         .route(paths::LOG_OBJECT, get(objects::get).head(objects::get))
         .route(paths::SQL, post(sql::query))
@@ -72,7 +76,34 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .merge(authenticated)
         .route(paths::HEALTH, get(health::healthz))
+        .merge(super::routes::app::router())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn(request_id::echo))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use mudrock_core::cache::ApiRoute;
+
+    use super::paths;
+
+    /// The server's routes are core's route table (which the edge worker and the browser classify
+    /// requests with): the same paths and methods, none missing on either side.
+    #[test]
+    fn the_router_serves_cores_route_table() {
+        let mut served: Vec<(String, &str)> = paths::ALL
+            .iter()
+            .filter(|(method, _)| *method != "head")
+            .map(|(method, path)| (method.to_uppercase(), *path))
+            .collect();
+        served.sort();
+        let mut core: Vec<(String, &str)> = ApiRoute::ALL
+            .iter()
+            .map(|r| (r.method().to_owned(), r.path()))
+            .collect();
+        core.sort();
+        assert_eq!(served, core);
+    }
 }

@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use mudrock_core::layout::ProjectId;
+use mudrock_core::layout::{ProjectId, WellId};
+use mudrock_shared::tops::{Top, TopList};
 
 use super::ingest::{exit_code, ingest_with_progress};
 use super::output;
@@ -14,6 +15,42 @@ use super::serve::{self, ServeArgs};
 use crate::demo;
 use crate::error::{Error, Result};
 use crate::ingest::Ingestor;
+use crate::report::IngestReport;
+
+/// Stores each demo well's formation tops (`wells/{well}/markers/tops.parquet`); returns how many.
+async fn write_tops(ingestor: &Ingestor, project: &ProjectId, reports: &[IngestReport]) -> Result<usize> {
+    let mut written = 0;
+    for report in reports {
+        let Some(well) = report.well_id.as_deref() else {
+            continue;
+        };
+        let name = Path::new(&report.path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tops = demo::tops(&name);
+        if tops.is_empty() {
+            continue;
+        }
+        let well = WellId::new(well)
+            .map_err(|e| Error::new(crate::error::ErrorKind::InvalidInput, e.to_string()))?;
+        let list = TopList {
+            well_id: well.as_str().to_owned(),
+            depth_unit: demo::depth_unit(&name).map(str::to_owned),
+            source: Some("demo (synthetic picks)".to_owned()),
+            tops: tops
+                .iter()
+                .map(|t| Top {
+                    name: t.name.to_owned(),
+                    depth: t.depth,
+                })
+                .collect(),
+        };
+        crate::catalog::tops::write(ingestor.storage(), ingestor.layout(), project, &well, &list).await?;
+        written += list.tops.len();
+    }
+    Ok(written)
+}
 
 /// What to do once the demo data is in.
 pub enum AfterDemo<'a> {
@@ -46,6 +83,8 @@ pub async fn run(
     ))?;
     let reports = ingest_with_progress(ingestor, project, &files).await;
     output::print(&output::ingest_table(&reports))?;
+    let tops = write_tops(ingestor, project, &reports).await?;
+    output::print(&format!("formation tops: {tops} written\n"))?;
     let catalog = ingestor.catalogs().load(project).await?;
     output::print(&format!(
         "wells catalog of project {project} ({} wells, stored in {}):\n",

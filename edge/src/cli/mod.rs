@@ -5,19 +5,23 @@ mod demo;
 mod ingest;
 mod output;
 mod progress;
+mod publish;
 mod serve;
 mod sql;
 mod wells;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mudrock_core::layout::{Layout, ProjectId};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
-use crate::storage::{StorageConfig, StorageManager};
+use crate::metadata::{CachedStore, MetadataStore, SqlStore};
+use crate::storage::{S3Config, StorageConfig, StorageManager};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,7 +33,8 @@ pub struct Cli {
     /// Where MudRock keeps its data (objects under `objects/`, demo files under `demo-las/`).
     #[arg(long, global = true, env = "MUDROCK_DATA_DIR", default_value = ".mudrock")]
     data_dir: PathBuf,
-    /// Object storage: the file system under the data dir, or memory (gone when the command ends).
+    /// Object storage: the file system under the data dir, memory (gone when the command ends), or an S3
+    /// bucket (MINIO_* variables).
     #[arg(long, global = true, value_enum, default_value_t = StorageKind::Fs)]
     storage: StorageKind,
     #[command(subcommand)]
@@ -40,6 +45,9 @@ pub struct Cli {
 enum StorageKind {
     Fs,
     Memory,
+    /// An S3 bucket (any S3 server), from MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET,
+    /// MINIO_REGION (default us-east-1), MINIO_ROOT (default /).
+    S3,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +112,17 @@ enum Command {
         #[command(subcommand)]
         action: cache::CacheAction,
     },
+    /// Put a project's log objects and catalogs into the edge worker's bucket (through the worker).
+    Publish {
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+        /// The edge worker, e.g. http://127.0.0.1:8787.
+        #[arg(long, env = "MUDROCK_EDGE_URL")]
+        edge: String,
+        /// A token of the worker's MUDROCK_TOKENS that opens every project (`*`).
+        #[arg(long, env = "MUDROCK_EDGE_TOKEN", hide_env_values = true)]
+        token: String,
+    },
 }
 
 fn parse_project(s: &str) -> std::result::Result<ProjectId, String> {
@@ -132,6 +151,15 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     let ingestor = open(&cli)?;
+    let ingestor = match open_metadata(&cli).await? {
+        Some(store) => ingestor.with_metadata(store),
+        None => ingestor,
+    };
+    // A remote store is checked before any work: wrong keys, a missing bucket or an unreachable server are
+    // said at once, not in the middle of an ingest.
+    if cli.storage == StorageKind::S3 {
+        ingestor.storage().check().await?;
+    }
     match cli.command {
         Command::Demo {
             project,
@@ -161,13 +189,38 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             limit,
         } => sql::run(&ingestor, &project, &query, format, output.as_deref(), limit).await,
         Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
+        Command::Publish { project, edge, token } => publish::run(&ingestor, &project, &edge, &token).await,
     }
+}
+
+/// The metadata store, its migrations applied: PostgreSQL when `MUDROCK_DATABASE_URL` names one (a
+/// Supabase project's connection string works), else the embedded SQLite file `{data dir}/metadata.db`;
+/// none with `--storage memory` (nothing of such a run outlives it). Reads go through the L1 cache.
+async fn open_metadata(cli: &Cli) -> Result<Option<Arc<dyn MetadataStore>>> {
+    let store = match std::env::var("MUDROCK_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => SqlStore::open(url.trim()).await?,
+        None if cli.storage == StorageKind::Memory => return Ok(None),
+        None => SqlStore::open_file(&cli.data_dir.join("metadata.db")).await?,
+    };
+    Ok(Some(Arc::new(CachedStore::new(
+        store,
+        100_000,
+        Duration::from_secs(300),
+    ))))
 }
 
 fn open(cli: &Cli) -> Result<Ingestor> {
     let config = match cli.storage {
         StorageKind::Fs => StorageConfig::fs(cli.data_dir.join("objects")),
         StorageKind::Memory => StorageConfig::memory(),
+        StorageKind::S3 => {
+            let storage = StorageManager::new(&StorageConfig::s3(S3Config::from_env()?))?;
+            let layout = Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()))?;
+            return Ok(Ingestor::new(storage, layout));
+        }
     };
     let storage = StorageManager::new(&config).map_err(|e| {
         Error::new(

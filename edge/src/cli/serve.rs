@@ -84,8 +84,23 @@ pub fn tokens(auth_config: Option<&Path>) -> Result<(Tokens, Option<String>)> {
         let tokens = Tokens::parse_env(&text).map_err(|e| e.with_context("variable", ENV_TOKENS))?;
         return Ok((tokens, None));
     }
-    let (tokens, token) = Tokens::random_admin()?;
+    let (tokens, token) = crate::api::auth::random_admin()?;
     Ok((tokens, Some(token)))
+}
+
+/// Where to open the well viewer: the page with the session token in the URL fragment (never sent to
+/// the server), or how to build the viewer when it is not built.
+pub fn viewer_line(url: &str, token: Option<&str>, built: bool) -> String {
+    match (built, token) {
+        (true, Some(token)) => format!("well viewer (open in a browser):\n  {url}/#token={token}\n"),
+        (true, None) => {
+            format!("well viewer (open in a browser, with one of your tokens):\n  {url}/#token=<token>\n")
+        }
+        (false, _) => {
+            "well viewer: not built (run scripts/web.sh, or start with scripts/demo.sh, which builds it)\n"
+                .to_owned()
+        }
+    }
 }
 
 /// Serves until Ctrl-C / SIGTERM. `project` is the one to show in the printed example.
@@ -119,8 +134,13 @@ pub async fn run(
         Some(p) => format!("curl -H 'Authorization: Bearer {shown_token}' {url}/v1/projects/{p}/wells"),
         None => format!("curl -H 'Authorization: Bearer {shown_token}' {url}/v1/projects"),
     };
+    let viewer = viewer_line(
+        &url,
+        made_up.as_deref(),
+        crate::api::routes::app::web_dir().is_some(),
+    );
     output::print(&format!(
-        "MudRock API listening on {url} (storage: {}; Ctrl-C stops)\n{token_line}try:\n  {example}\n",
+        "MudRock API listening on {url} (storage: {}; Ctrl-C stops)\n{token_line}try:\n  {example}\n{viewer}",
         ingestor.storage().location()
     ))?;
     serve(listener, state, shutdown_signal()).await?;

@@ -5,18 +5,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as StdMutex};
 
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::dataframe::DataFrame;
 use datafusion::execution::cache::DefaultFilesMetadataCache;
 use datafusion::execution::cache::cache_manager::{CacheManagerConfig, FileMetadataCache};
-use datafusion::execution::context::SQLOptions;
 use datafusion::execution::memory_pool::{GreedyMemoryPool, MemoryPool, UnboundedMemoryPool};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
-use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
-use datafusion::logical_expr::{LogicalPlan, ScalarUDF};
+use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::logical_expr::ScalarUDF;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion::sql::parser::{DFParserBuilder, Statement as DfStatement};
-use datafusion::sql::sqlparser::dialect::dialect_from_str;
 use mudrock_core::cache::VersionSet;
 use mudrock_core::layout::{Layout, ProjectId};
 use object_store::ObjectStore;
@@ -24,8 +20,8 @@ use object_store_opendal::OpendalStore;
 
 use super::catalogs;
 use super::errors::{Hints, from_datafusion};
-use super::readonly;
 use super::registry::SingleStoreRegistry;
+use super::session::{PlanCacheStats, PlanCounters, SqlSession};
 use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
 use super::udf;
 use super::well_logs::{LogObjectCache, WellLogsBuilder, WellLogsTable};
@@ -49,6 +45,9 @@ pub struct QueryConfig {
     pub pushdown_filters: bool,
     /// Footers read at once when a project's tables are rebuilt.
     pub footer_concurrency: usize,
+    /// Optimised plans kept per project session, by SQL text and row limit (0: none kept, every query
+    /// is planned from its text). See `query::session`.
+    pub plan_cache_entries: usize,
 }
 
 impl Default for QueryConfig {
@@ -60,6 +59,7 @@ impl Default for QueryConfig {
             metadata_cache_bytes: 64 * 1024 * 1024,
             pushdown_filters: true,
             footer_concurrency: 16,
+            plan_cache_entries: 256,
         }
     }
 }
@@ -105,6 +105,7 @@ struct Inner {
     metadata_cache: Arc<dyn FileMetadataCache>,
     memory_pool: Arc<dyn MemoryPool>,
     functions: Vec<ScalarUDF>,
+    plan_counters: Arc<PlanCounters>,
     projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
 }
 
@@ -118,9 +119,9 @@ struct ProjectSlot {
 }
 
 struct ProjectSession {
-    ctx: SessionContext,
+    /// The session's tables, planning path and plan cache, for `versions`.
+    sql: SqlSession,
     versions: VersionSet,
-    hints: Arc<Hints>,
     well_logs: Arc<WellLogsTable>,
 }
 
@@ -157,6 +158,7 @@ impl QueryEngine {
                 metadata_cache,
                 memory_pool,
                 functions: udf::udfs(),
+                plan_counters: Arc::default(),
                 projects: StdMutex::default(),
             }),
         }
@@ -174,13 +176,21 @@ impl QueryEngine {
     /// passed (the query is cancelled).
     pub async fn sql(&self, project: &ProjectId, sql: &str, options: SqlOptions) -> Result<SqlStream> {
         let deadline = options.timeout.map(|t| tokio::time::Instant::now() + t);
-        let start = self.start(project, sql, options, deadline);
+        let start = async {
+            let session = self.session(project).await?;
+            session.sql.start(sql, options, deadline).await
+        };
         match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, start)
                 .await
                 .map_err(|_| timeout_error(options.timeout))?,
             None => start.await,
         }
+    }
+
+    /// How often a query started from a kept plan (see `query::session`), over every project.
+    pub fn plan_cache_stats(&self) -> PlanCacheStats {
+        self.inner.plan_counters.stats()
     }
 
     /// [`QueryEngine::sql`], collected into memory (the stream enforces the deadline and the row limit).
@@ -193,45 +203,6 @@ impl QueryEngine {
         self.sql(project, sql, options).await?.collect().await
     }
 
-    async fn start(
-        &self,
-        project: &ProjectId,
-        sql: &str,
-        options: SqlOptions,
-        deadline: Option<tokio::time::Instant>,
-    ) -> Result<SqlStream> {
-        let session = self.session(project).await?;
-        let map = |e| from_datafusion(e, &session.hints);
-        let state = session.ctx.state();
-        let statement = parse_one(&state, sql).map_err(map)?;
-        readonly::check(&statement)?;
-        let plan = state.statement_to_plan(statement).await.map_err(map)?;
-        SQLOptions::new()
-            .with_allow_ddl(false)
-            .with_allow_dml(false)
-            .with_allow_statements(false)
-            .verify_plan(&plan)
-            .map_err(map)?;
-        // EXPLAIN and DESCRIBE must stay at the root of the plan; their few rows are cut by the stream.
-        let limitable = !matches!(
-            plan,
-            LogicalPlan::Explain(_) | LogicalPlan::Analyze(_) | LogicalPlan::DescribeTable(_)
-        );
-        let mut frame = DataFrame::new(state, plan);
-        if let Some(limit) = options.row_limit.filter(|_| limitable) {
-            // One row more than allowed tells a truncated result from one that fits exactly.
-            frame = frame.limit(0, Some(limit.saturating_add(1))).map_err(map)?;
-        }
-        let stream = frame.execute_stream().await.map_err(map)?;
-        Ok(SqlStream::new(
-            stream,
-            options,
-            deadline,
-            session.versions.clone(),
-            Arc::clone(&session.hints),
-        ))
-    }
-
     /// What a query over the project reads now: the versions of its catalog objects. (Log objects are
     /// content-addressed and listed by the logs catalog, so the catalogs' versions cover them.)
     pub async fn versions(&self, project: &ProjectId) -> Result<VersionSet> {
@@ -242,12 +213,14 @@ impl QueryEngine {
     pub async fn tables(&self, project: &ProjectId) -> Result<Vec<TableInfo>> {
         let session = self.session(project).await?;
         let mut out = Vec::new();
-        for name in &session.hints.tables {
+        let hints = &session.sql.hints;
+        for name in &hints.tables {
             let table = session
-                .ctx
+                .sql
+                .context()
                 .table_provider(name.as_str())
                 .await
-                .map_err(|e| from_datafusion(e, &session.hints))?;
+                .map_err(|e| from_datafusion(e, hints))?;
             out.push(TableInfo {
                 name: name.clone(),
                 schema: table.schema(),
@@ -334,9 +307,14 @@ impl QueryEngine {
         });
         Ok((
             ProjectSession {
-                ctx,
+                sql: SqlSession::new(
+                    ctx,
+                    versions.clone(),
+                    hints,
+                    inner.config.plan_cache_entries,
+                    Arc::clone(&inner.plan_counters),
+                ),
                 versions,
-                hints,
                 well_logs,
             },
             next_known,
@@ -384,28 +362,4 @@ fn project_url(project: &ProjectId) -> Result<ObjectStoreUrl> {
             format!("project id `{project}` cannot be used as a query URL: {e}"),
         )
     })
-}
-
-/// Parses exactly one statement with the session's dialect and recursion limit.
-fn parse_one(state: &SessionState, sql: &str) -> datafusion::common::Result<DfStatement> {
-    let options = &state.config().options().sql_parser;
-    let dialect = dialect_from_str(options.dialect).ok_or_else(|| {
-        datafusion::common::DataFusionError::Configuration(format!("unknown SQL dialect {}", options.dialect))
-    })?;
-    let mut statements = DFParserBuilder::new(sql)
-        .with_dialect(dialect.as_ref())
-        .with_recursion_limit(options.recursion_limit)
-        .build()?
-        .parse_statements()?;
-    match statements.len() {
-        1 => statements
-            .pop_front()
-            .ok_or_else(|| datafusion::common::DataFusionError::Plan("no SQL statement".into())),
-        0 => Err(datafusion::common::DataFusionError::Plan(
-            "no SQL statement was given: send one query".into(),
-        )),
-        n => Err(datafusion::common::DataFusionError::Plan(format!(
-            "{n} SQL statements were given: send one query at a time"
-        ))),
-    }
 }

@@ -25,16 +25,22 @@
 //! changed since the tables were built, the tables are rebuilt, so a new ingest is visible to the next
 //! query. Log objects are content-addressed (a log id is derived from the source file's hash), so a
 //! log's path is its version and its Parquet footer is read once per process.
+//!
+//! **Planned once.** A session keeps the optimised plans of the queries it ran (by SQL text and row
+//! limit); the same SQL again starts at the physical plan. The cache lives and dies with the session, so a
+//! new ingest (new catalog versions, new session) never reuses a plan (`query/session.rs`).
 
 mod catalogs;
 mod engine;
 mod errors;
 mod readonly;
 mod registry;
+mod session;
 mod stream;
 mod udf;
 mod well_logs;
 
 pub use engine::{QueryConfig, QueryEngine, TableInfo};
+pub use session::{PlanCacheStats, SqlSession};
 pub use stream::{SqlOptions, SqlResult, SqlStream};
 pub use udf::registered_functions;

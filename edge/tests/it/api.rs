@@ -203,6 +203,7 @@ fn every_route(api: &Api, log: &str) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({ "polygon": "POLYGON((-106 39,-103 39,-103 42,-106 42,-106 39))" })),
         ),
         (Method::GET, format!("{p}/wells/{LOCATED}/curves"), None),
+        (Method::GET, format!("{p}/wells/{LOCATED}/tops"), None),
         (Method::GET, format!("{p}/wells/{LOCATED}/logs?curves=GR"), None),
         (
             Method::GET,
@@ -1175,7 +1176,8 @@ async fn every_failure_is_an_envelope_and_the_server_keeps_serving() {
             404,
             ErrorCode::RouteNotFound,
         ),
-        (api.get("/").send().await.unwrap(), 404, ErrorCode::RouteNotFound),
+        // (`/` is the browser viewer's page: routes/app.rs.)
+        (api.get("/nope").send().await.unwrap(), 404, ErrorCode::RouteNotFound),
         (
             api.http
                 .delete(api.url("/v1/projects/demo/wells"))
@@ -1252,6 +1254,46 @@ async fn openapi_and_metrics() {
         );
     }
     assert!(api.metric("mudrock_api_queries_total").await >= 1.0);
+}
+
+/// One id follows a request from the caller (or the edge worker) through this server and back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_are_echoed_or_made() {
+    let api = Api::start().await;
+    let given = api
+        .get("/v1/projects/demo/wells?limit=1")
+        .header("x-request-id", "edge-abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "edge-abc-123");
+    // On failures too (here a 401 from the auth layer, before any handler).
+    let denied = api
+        .http
+        .get(api.url("/v1/projects"))
+        .header("x-request-id", "edge-denied-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 401);
+    assert_eq!(denied.headers()["x-request-id"], "edge-denied-1");
+    let mut made = std::collections::BTreeSet::new();
+    for _ in 0..2 {
+        let r = api.get("/v1/projects").send().await.unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(id.starts_with("origin-"), "{id}");
+        made.insert(id);
+    }
+    assert_eq!(made.len(), 2, "each request gets its own id");
+    // An id too long to be one is replaced, not echoed.
+    let long = "x".repeat(200);
+    let r = api
+        .get("/v1/projects")
+        .header("x-request-id", &long)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.headers()["x-request-id"], long.as_str());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

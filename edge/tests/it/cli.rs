@@ -185,3 +185,103 @@ fn data_dir_comes_from_the_environment() {
             .is_file()
     );
 }
+
+/// `mudrock publish` (its success path runs against a real worker in the end-to-end tests): a project that
+/// is not there, a URL that is not HTTP, and an edge that does not answer each fail with a clear message
+/// and a non-zero exit, after bounded retries.
+#[test]
+fn publish_failures_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = ["--token", "admin-token-0000000000000000"];
+    let nothing = mudrock(
+        dir.path(),
+        &[
+            &["publish", "--project", "empty", "--edge", "http://127.0.0.1:9"],
+            &token[..],
+        ]
+        .concat(),
+    );
+    assert!(!nothing.status.success());
+    assert!(
+        stderr(&nothing).contains("project `empty` has no wells"),
+        "{}",
+        stderr(&nothing)
+    );
+
+    assert!(mudrock(dir.path(), &["demo", "--no-serve"]).status.success());
+    let ftp = mudrock(
+        dir.path(),
+        &[
+            &["publish", "--project", "demo", "--edge", "ftp://example.org"],
+            &token[..],
+        ]
+        .concat(),
+    );
+    assert!(!ftp.status.success());
+    assert!(
+        stderr(&ftp).contains("must be an http:// URL"),
+        "{}",
+        stderr(&ftp)
+    );
+
+    // A port nobody listens on: refused connections, retried, then reported.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let edge = format!("http://127.0.0.1:{port}");
+    let down = mudrock(
+        dir.path(),
+        &[
+            &["publish", "--project", "demo", "--edge", edge.as_str()],
+            &token[..],
+        ]
+        .concat(),
+    );
+    assert!(!down.status.success());
+    assert!(stderr(&down).contains("did not take"), "{}", stderr(&down));
+}
+
+/// `--storage s3`: the same commands on a bucket of a real S3 server (SeaweedFS), settings from the
+/// MINIO_* variables; wrong keys stop the command before any work, saying what to check.
+#[test]
+fn commands_run_on_an_s3_bucket() {
+    let server = std::thread::spawn(crate::seaweedfs::server).join().unwrap();
+    let config = server.fresh_config();
+    let dir = tempfile::tempdir().unwrap();
+    let las = mudrock_edge::demo::write_to(&dir.path().join("las")).unwrap();
+    let run = |args: &[&str], secret: &str| {
+        Command::new(env!("CARGO_BIN_EXE_mudrock"))
+            .args(["--storage", "s3"])
+            .args(args)
+            .env("MINIO_ENDPOINT", &config.endpoint)
+            .env("MINIO_BUCKET", &config.bucket)
+            .env("MINIO_ROOT", &config.root)
+            .env("MINIO_ACCESS_KEY", &config.access_key_id)
+            .env("MINIO_SECRET_KEY", secret)
+            .env("MUDROCK_DATA_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = las[0].display().to_string();
+    let ingest = run(
+        &["ingest", &first, "--project", "s3proj"],
+        &config.secret_access_key,
+    );
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+    let wells = run(
+        &["wells", "--project", "s3proj", "--json"],
+        &config.secret_access_key,
+    );
+    assert!(wells.status.success(), "{}", stderr(&wells));
+    let rows: serde_json::Value = serde_json::from_slice(&wells.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    let denied = run(&["wells", "--project", "s3proj"], "wrong-secret-000000");
+    assert!(!denied.status.success());
+    assert!(
+        stderr(&denied).contains("MINIO_SECRET_KEY"),
+        "{}",
+        stderr(&denied)
+    );
+}

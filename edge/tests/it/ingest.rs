@@ -572,3 +572,209 @@ async fn catalog_readers_never_see_a_partial_catalog() {
     writer.await.unwrap();
     assert_eq!(catalog(&ingestor, "live").await.wells.len(), 30);
 }
+
+/// With a metadata store, every ingest is recorded — the well, its log and curves for a file that added
+/// one, and the ingest itself with its outcome — and a store that fails loses no data: the file is stored
+/// and catalogued, and the report says what was not recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingests_are_recorded_in_the_metadata_store() {
+    use std::sync::Arc;
+
+    use mudrock_edge::metadata::{MetadataStore, ProjectScope, SqlStore};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn MetadataStore> = Arc::new(
+        SqlStore::open_file(&dir.path().join("metadata.db"))
+            .await
+            .unwrap(),
+    );
+    let storage = mudrock_edge::StorageManager::memory().unwrap();
+    let ingestor = Ingestor::new(storage, layout()).with_metadata(store.clone());
+    let demo = mudrock_edge::demo::generate();
+    let project = project("recorded");
+    let scope = ProjectScope::new(project.clone());
+    let first = ingestor
+        .ingest_bytes(&project, &demo[0].file_name, Bytes::from(demo[0].bytes.clone()))
+        .await;
+    assert_eq!(first.status, IngestStatus::Ok, "{first:?}");
+    assert!(
+        first.warnings.iter().all(|w| w.source != "metadata"),
+        "{:?}",
+        first.warnings
+    );
+    let well_id = first.well_id.clone().unwrap();
+    let wells = store.wells(&scope).await.unwrap();
+    assert_eq!(wells.len(), 1);
+    assert_eq!(wells[0].well_id, well_id);
+    let logs = store.logs(&scope, &well_id).await.unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].rows, demo[0].rows as i64);
+    assert_eq!(
+        store.curves(&scope, &well_id).await.unwrap().len(),
+        first.curves as usize,
+        "every curve of the log"
+    );
+    // The same bytes again: an `unchanged` ingest, no second log.
+    let again = ingestor
+        .ingest_bytes(&project, &demo[0].file_name, Bytes::from(demo[0].bytes.clone()))
+        .await;
+    assert_eq!(again.status, IngestStatus::Unchanged);
+    // A broken file: a `rejected` ingest with its reason.
+    let bad = ingestor
+        .ingest_bytes(&project, "broken.las", Bytes::from_static(b"not a las file"))
+        .await;
+    assert_eq!(bad.status, IngestStatus::Rejected);
+    let ingests = store.ingests(&scope).await.unwrap();
+    let statuses: Vec<&str> = ingests.iter().map(|i| i.status.as_str()).collect();
+    assert_eq!(statuses, ["ok", "unchanged", "rejected"]);
+    assert!(ingests[2].message.as_deref().is_some_and(|m| !m.is_empty()));
+    assert_eq!(store.logs(&scope, &well_id).await.unwrap().len(), 1);
+
+    // A metadata store that is gone: the ingest still lands, with a warning saying what is missing.
+    let failing: Arc<dyn MetadataStore> = Arc::new(FailingStore);
+    let storage = mudrock_edge::StorageManager::memory().unwrap();
+    let ingestor = Ingestor::new(storage, layout()).with_metadata(failing);
+    let report = ingestor
+        .ingest_bytes(&project, &demo[1].file_name, Bytes::from(demo[1].bytes.clone()))
+        .await;
+    assert_eq!(report.status, IngestStatus::Ok, "{report:?}");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.source == "metadata" && w.message.contains("not recorded")),
+        "{:?}",
+        report.warnings
+    );
+    let stored = ingestor.catalogs().load(&project).await.unwrap();
+    assert_eq!(stored.wells.len(), 1, "the data is catalogued");
+}
+
+/// A metadata store whose database is unreachable (every call fails as an unreachable server does).
+struct FailingStore;
+
+fn unreachable_db() -> mudrock_edge::Error {
+    mudrock_edge::Error::new(
+        mudrock_edge::ErrorKind::Unavailable,
+        "cannot reach the metadata database",
+    )
+}
+
+#[async_trait::async_trait]
+impl mudrock_edge::metadata::MetadataStore for FailingStore {
+    fn kind(&self) -> &'static str {
+        "unreachable"
+    }
+    async fn put_project(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn project(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+    ) -> mudrock_edge::Result<Option<mudrock_edge::metadata::ProjectRecord>> {
+        Err(unreachable_db())
+    }
+    async fn put_well(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &mudrock_edge::metadata::WellRecord,
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn wells(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::WellRecord>> {
+        Err(unreachable_db())
+    }
+    async fn well(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Option<mudrock_edge::metadata::WellRecord>> {
+        Err(unreachable_db())
+    }
+    async fn put_wellbore(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &mudrock_edge::metadata::WellboreRecord,
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn wellbores(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::WellboreRecord>> {
+        Err(unreachable_db())
+    }
+    async fn put_log(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &mudrock_edge::metadata::LogRecord,
+        _: &[mudrock_edge::metadata::CurveRecord],
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn logs(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::LogRecord>> {
+        Err(unreachable_db())
+    }
+    async fn curves(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::CurveRecord>> {
+        Err(unreachable_db())
+    }
+    async fn replace_tops(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+        _: &str,
+        _: &[mudrock_edge::metadata::TopRecord],
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn tops(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::TopRecord>> {
+        Err(unreachable_db())
+    }
+    async fn put_ingest(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &mudrock_edge::metadata::IngestRecord,
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn ingests(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+    ) -> mudrock_edge::Result<Vec<mudrock_edge::metadata::IngestRecord>> {
+        Err(unreachable_db())
+    }
+    async fn put_pipeline_execution(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &mudrock_edge::metadata::PipelineExecution,
+    ) -> mudrock_edge::Result<()> {
+        Err(unreachable_db())
+    }
+    async fn pipeline_execution(
+        &self,
+        _: &mudrock_edge::metadata::ProjectScope,
+        _: &str,
+    ) -> mudrock_edge::Result<Option<mudrock_edge::metadata::PipelineExecution>> {
+        Err(unreachable_db())
+    }
+}

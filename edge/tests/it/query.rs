@@ -816,3 +816,67 @@ fn mudrock_sql_prints_tables_and_writes_csv_json_and_parquet() {
     let (ok, _, err) = mudrock(&["sql", "--project", "nowhere", "SELECT 1"]);
     assert!(!ok && err.contains("has no data yet"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_query_reuses_its_plan_until_a_new_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let ingestor = fs_ingestor(dir.path());
+    let p = project("planned");
+    let engine = engine(&ingestor);
+    let first = ingestor
+        .ingest_bytes(&p, "a.las", simple_las("UWI-A", "ALPHA 1"))
+        .await;
+    assert_eq!(first.status, IngestStatus::Ok, "{:?}", first.reason);
+
+    let sql = "SELECT count(*), sum(GR) FROM well_logs WHERE depth BETWEEN 1000 AND 1010";
+    let run = |options: SqlOptions| {
+        let engine = engine.clone();
+        let p = p.clone();
+        async move {
+            let result = engine.sql_collect(&p, sql, options).await.unwrap();
+            let batch = one_batch(&result);
+            (ints(&batch, 0)[0], floats(&batch, 1).value(0))
+        }
+    };
+    let before = engine.plan_cache_stats();
+    assert_eq!(run(SqlOptions::default()).await, (21, 1050.0));
+    let after_first = engine.plan_cache_stats();
+    assert_eq!(after_first.misses, before.misses + 1, "{after_first:?}");
+    assert_eq!(after_first.hits, before.hits);
+
+    // The same text again: the kept plan, the same answer.
+    assert_eq!(run(SqlOptions::default()).await, (21, 1050.0));
+    let after_second = engine.plan_cache_stats();
+    assert_eq!(after_second.hits, after_first.hits + 1, "{after_second:?}");
+    assert_eq!(after_second.misses, after_first.misses);
+    // Another row limit is another plan (the limit is part of it).
+    assert_eq!(run(SqlOptions::default().with_row_limit(5)).await, (21, 1050.0));
+    assert_eq!(engine.plan_cache_stats().misses, after_second.misses + 1);
+
+    // A new ingest: new catalog versions, a new session, and the plan is made again over the new data.
+    let second = ingestor
+        .ingest_bytes(&p, "b.las", simple_las("UWI-B", "BRAVO 2"))
+        .await;
+    assert_eq!(second.status, IngestStatus::Ok, "{:?}", second.reason);
+    let before_new = engine.plan_cache_stats();
+    assert_eq!(run(SqlOptions::default()).await, (42, 2100.0), "no stale plan");
+    let after_new = engine.plan_cache_stats();
+    assert_eq!(after_new.misses, before_new.misses + 1, "{after_new:?}");
+    assert_eq!(after_new.hits, before_new.hits);
+    assert_eq!(run(SqlOptions::default()).await, (42, 2100.0));
+    assert_eq!(engine.plan_cache_stats().hits, after_new.hits + 1);
+
+    // A query whose answer depends on when it runs is planned every time (now() is folded into a
+    // constant when the plan is optimised).
+    let clock = "SELECT now() AS t, count(*) FROM wells";
+    let before_clock = engine.plan_cache_stats();
+    for _ in 0..2 {
+        engine
+            .sql_collect(&p, clock, SqlOptions::default())
+            .await
+            .unwrap();
+    }
+    let after_clock = engine.plan_cache_stats();
+    assert_eq!(after_clock.uncacheable, before_clock.uncacheable + 2);
+    assert_eq!(after_clock.hits, before_clock.hits);
+}

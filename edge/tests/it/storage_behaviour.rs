@@ -1,6 +1,7 @@
 //! One behaviour suite for every storage backend: each function takes a `StorageManager` and states what
-//! any backend must do. `behaviour_tests!` runs every function against each backend (fs in a temp dir,
-//! memory); S3 joins by adding one module to the macro.
+//! any backend must do. `behaviour_tests!` runs every function against each backend: fs in a temp dir,
+//! memory, and S3 on a real SeaweedFS (a folder of its bucket per test). The S3 server's own failures —
+//! wrong keys, a missing bucket, a server that is not there — are at the end.
 
 use bytes::Bytes;
 use mudrock_edge::{ErrorKind, StorageConfig, StorageManager};
@@ -27,6 +28,15 @@ pub fn memory_fixture() -> Fixture {
     }
 }
 
+pub fn s3_fixture() -> Fixture {
+    // Started outside the test's runtime (its readiness check runs one of its own).
+    let server = std::thread::spawn(super::seaweedfs::server).join().unwrap();
+    Fixture {
+        storage: StorageManager::new(&StorageConfig::s3(server.fresh_config())).unwrap(),
+        _dir: None,
+    }
+}
+
 macro_rules! behaviour_tests {
     ($($name:ident),* $(,)?) => {
         mod fs {
@@ -43,6 +53,15 @@ macro_rules! behaviour_tests {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let fixture = super::memory_fixture();
+                    super::$name(fixture.storage.clone()).await;
+                }
+            )*
+        }
+        mod s3 {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let fixture = super::s3_fixture();
                     super::$name(fixture.storage.clone()).await;
                 }
             )*
@@ -275,4 +294,108 @@ async fn readers_never_see_a_half_written_object(s: StorageManager) {
         );
     }
     writer.await.unwrap();
+}
+
+// --- The S3 server's own failures: each a clear error naming the server and what to do. ---------------
+
+fn s3_with(change: impl FnOnce(&mut mudrock_edge::S3Config)) -> StorageManager {
+    let server = std::thread::spawn(super::seaweedfs::server).join().unwrap();
+    let mut config = server.fresh_config();
+    change(&mut config);
+    let mut config = StorageConfig::s3(config);
+    // Few, short retries: the failures below are not transient (but an unreachable server is retried).
+    config.retry.max_times = 2;
+    config.retry.min_delay = std::time::Duration::from_millis(10);
+    config.retry.max_delay = std::time::Duration::from_millis(50);
+    StorageManager::new(&config).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_wrong_keys_are_refused_with_what_to_check() {
+    let s = s3_with(|c| c.secret_access_key = "not-the-secret-0000".to_owned());
+    let e = s.check().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    assert!(e.message().contains("MINIO_SECRET_KEY"), "{e}");
+    let e = s.upload("a/b", Bytes::from_static(b"x")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{e}");
+    assert!(!e.is_retryable(), "wrong keys stay wrong: {e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_missing_bucket_says_so() {
+    let s = s3_with(|c| c.bucket = "no-such-bucket-here".to_owned());
+    let e = s.check().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+    assert!(
+        e.message().contains("no-such-bucket-here") && e.message().contains("does not exist"),
+        "{e}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_unreachable_server_is_unavailable_after_retries() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let s = s3_with(|c| c.endpoint = format!("http://127.0.0.1:{port}"));
+    let started = std::time::Instant::now();
+    let e = s.check().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.is_retryable(), "{e}");
+    assert!(
+        e.message().contains("cannot reach the S3 server") && e.message().contains("MINIO_ENDPOINT"),
+        "{e}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "bounded: {:?}",
+        started.elapsed()
+    );
+    // Nothing half-done: a failed upload leaves no object behind once the server is back (the key was
+    // never written anywhere else).
+    let e = s.upload("p/x", Bytes::from_static(b"x")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+}
+
+#[test]
+fn s3_settings_come_from_the_minio_variables() {
+    use mudrock_edge::S3Config;
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    let c = S3Config::from_lookup(vars(&[
+        ("MINIO_ENDPOINT", "http://127.0.0.1:9000"),
+        ("MINIO_ACCESS_KEY", "ak"),
+        ("MINIO_SECRET_KEY", "sk"),
+        ("MINIO_BUCKET", "wells"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        (c.region.as_str(), c.root.as_str(), c.bucket.as_str()),
+        ("us-east-1", "/", "wells")
+    );
+    assert!(
+        !format!("{c:?}").contains("sk\""),
+        "the secret is not printed: {c:?}"
+    );
+    let e = S3Config::from_lookup(vars(&[("MINIO_ENDPOINT", "http://x")])).unwrap_err();
+    assert!(
+        e.message().contains("MINIO_BUCKET") || e.message().contains("MINIO_ACCESS_KEY"),
+        "{e}"
+    );
+    let e = S3Config::from_lookup(vars(&[
+        ("MINIO_ENDPOINT", "127.0.0.1:9000"),
+        ("MINIO_ACCESS_KEY", "ak"),
+        ("MINIO_SECRET_KEY", "sk"),
+        ("MINIO_BUCKET", "wells"),
+    ]))
+    .unwrap_err();
+    assert!(e.message().contains("http://"), "{e}");
 }

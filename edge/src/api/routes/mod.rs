@@ -1,5 +1,6 @@
 //! The route handlers, one file per group; shared response helpers here.
 
+pub mod app;
 pub mod extract;
 pub mod health;
 pub mod ingest;
@@ -8,6 +9,7 @@ pub mod metrics;
 pub mod objects;
 pub mod projects;
 pub mod sql;
+pub mod tops;
 pub mod wells;
 
 use axum::http::{HeaderValue, header};
@@ -34,7 +36,4 @@ pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Respon
     Ok(response)
 }
 
-/// The canonical bytes of a request: JSON of a value whose fields serialise in a fixed order.
-pub fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
+pub use crate::http::canonical;

@@ -18,9 +18,9 @@ use super::extract::ApiPath;
 use crate::api::catalogs::{object_version, project_id, well_id};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::etag;
-use crate::api::range::{self, Wanted};
 use crate::api::state::ApiState;
 use crate::error::ErrorKind;
+use crate::http::range::{self, Wanted};
 
 pub async fn get(
     State(state): State<ApiState>,

@@ -12,8 +12,8 @@
 //!
 //! The catalogs hold no timestamps and keep their rows sorted, so the same ingests give the same bytes.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex as StdMutex};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
@@ -21,7 +21,7 @@ use arrow_array::types::{Float64Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use bytes::Bytes;
-use mudrock_core::layout::{CatalogType, Layout, ProjectId};
+use mudrock_core::layout::CatalogType;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
@@ -29,7 +29,6 @@ use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::storage::StorageManager;
 
 /// One well: identity and location from the LAS header, depth range over its logs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,85 +193,47 @@ fn merge_well(existing: WellRow, new: WellRow) -> WellRow {
 // Reading and writing the catalogs
 // -------------------------------------------------------------------------------------------------------
 
-/// Loads and saves a project's catalogs, one writer per project at a time in this process.
-#[derive(Clone)]
-pub struct CatalogStore {
-    storage: StorageManager,
-    layout: Layout,
-    locks: Arc<StdMutex<HashMap<ProjectId, Arc<tokio::sync::Mutex<()>>>>>,
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod store;
+pub mod tops;
+#[cfg(not(target_arch = "wasm32"))]
+pub use store::CatalogStore;
 
-impl CatalogStore {
-    pub fn new(storage: StorageManager, layout: Layout) -> Self {
-        CatalogStore {
-            storage,
-            layout,
-            locks: Arc::default(),
-        }
-    }
-
-    /// The catalogs as stored now; a project with no catalogs yet has empty ones.
-    pub async fn load(&self, project: &ProjectId) -> Result<Catalog> {
-        Ok(Catalog {
-            wells: self
-                .load_one(project, CatalogType::Wells, wells_from_batch)
-                .await?,
-            logs: self.load_one(project, CatalogType::Logs, logs_from_batch).await?,
-            curves: self
-                .load_one(project, CatalogType::Curves, curves_from_batch)
-                .await?,
-        })
-    }
-
-    /// Read-modify-write under the project's lock: `change` sees the current catalogs and returns
-    /// whether it changed them; only then are they written back (curves, logs, then wells).
-    pub async fn update<F>(&self, project: &ProjectId, change: F) -> Result<Catalog>
-    where
-        F: FnOnce(&mut Catalog) -> bool,
-    {
-        let lock = self.project_lock(project);
-        let _guard = lock.lock().await;
-        let mut catalog = self.load(project).await?;
-        if change(&mut catalog) {
-            let curves = curves_to_batch(&catalog.curves)?;
-            let logs = logs_to_batch(&catalog.logs)?;
-            let wells = wells_to_batch(&catalog.wells)?;
-            for (kind, batch) in [
-                (CatalogType::Curves, curves),
-                (CatalogType::Logs, logs),
-                (CatalogType::Wells, wells),
-            ] {
-                let path = self.layout.catalog(project, kind);
-                self.storage.upload(&path, encode(&batch)?).await?;
+impl Catalog {
+    /// Decodes one stored catalog object into these catalogs' rows of its kind (the edge worker reads
+    /// the three objects from its bucket; the native store from its storage manager).
+    pub fn decode_object(&mut self, kind: CatalogType, bytes: Bytes) -> Result<()> {
+        match kind {
+            CatalogType::Wells => self.wells = decode_rows(bytes, wells_from_batch)?,
+            CatalogType::Logs => self.logs = decode_rows(bytes, logs_from_batch)?,
+            CatalogType::Curves => self.curves = decode_rows(bytes, curves_from_batch)?,
+            other => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("`{other:?}` is not one of the wells, logs and curves catalogs"),
+                ));
             }
         }
-        Ok(catalog)
+        Ok(())
     }
 
-    fn project_lock(&self, project: &ProjectId) -> Arc<tokio::sync::Mutex<()>> {
-        // A poisoned map only means another thread panicked while inserting; the map is still usable.
-        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
-        locks.entry(project.clone()).or_default().clone()
+    /// The three catalogs as stored objects, in the order they must be written (curves, logs, wells: a
+    /// well listed is always fully listed).
+    pub fn encode_objects(&self) -> Result<[(CatalogType, Bytes); 3]> {
+        Ok([
+            (CatalogType::Curves, encode(&curves_to_batch(&self.curves)?)?),
+            (CatalogType::Logs, encode(&logs_to_batch(&self.logs)?)?),
+            (CatalogType::Wells, encode(&wells_to_batch(&self.wells)?)?),
+        ])
     }
+}
 
-    async fn load_one<T>(
-        &self,
-        project: &ProjectId,
-        kind: CatalogType,
-        from_batch: fn(&RecordBatch) -> Result<Vec<T>>,
-    ) -> Result<Vec<T>> {
-        let path = self.layout.catalog(project, kind);
-        let bytes = match self.storage.download(&path).await {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        let mut rows = Vec::new();
-        for batch in decode(bytes).map_err(|e| e.with_context("catalog", &path))? {
-            rows.extend(from_batch(&batch).map_err(|e| e.with_context("catalog", &path))?);
-        }
-        Ok(rows)
+fn decode_rows<T>(bytes: Bytes, from_batch: fn(&RecordBatch) -> Result<Vec<T>>) -> Result<Vec<T>> {
+    let mut rows = Vec::new();
+    for batch in decode(bytes)? {
+        rows.extend(from_batch(&batch)?);
     }
+    Ok(rows)
 }
 
 fn encode(batch: &RecordBatch) -> Result<Bytes> {
@@ -714,6 +675,36 @@ mod tests {
         let a = encode(&wells_to_batch(&c.wells).unwrap()).unwrap();
         let b = encode(&wells_to_batch(&c.wells).unwrap()).unwrap();
         assert_eq!(a, b);
+    }
+
+    /// The objects the native store writes are what the edge worker decodes, kind by kind; a wrong kind
+    /// or broken bytes are errors, not empty catalogs.
+    #[test]
+    fn stored_objects_decode_back_by_kind() {
+        let mut c = Catalog::default();
+        c.upsert(entry("w1", "log-a", "a.las", 100.0, 200.0));
+        c.upsert(entry("w2", "log-b", "b.las", 1.0, 2.0));
+        let objects = c.encode_objects().unwrap();
+        let order: Vec<CatalogType> = objects.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            order,
+            [CatalogType::Curves, CatalogType::Logs, CatalogType::Wells],
+            "wells last"
+        );
+        let mut back = Catalog::default();
+        for (kind, bytes) in objects.clone() {
+            back.decode_object(kind, bytes).unwrap();
+        }
+        assert_eq!(back, c);
+        let wells_bytes = objects[2].1.clone();
+        assert!(
+            back.decode_object(CatalogType::Logs, wells_bytes).is_err(),
+            "wells bytes as logs"
+        );
+        assert!(
+            back.decode_object(CatalogType::Wells, Bytes::from_static(b"not parquet"))
+                .is_err()
+        );
     }
 
     #[test]

@@ -1,0 +1,89 @@
+-- MudRock metadata, PostgreSQL (a Supabase project's database too). Every row belongs to a project; row-level
+-- security lets a session see and change only the rows of the project it set in `mudrock.project`
+-- (`SELECT set_config('mudrock.project', $1, true)` at the start of each transaction). The owner of the
+-- tables (the migrating role) bypasses RLS; the store's own role `mudrock_app` does not.
+
+CREATE TABLE IF NOT EXISTS projects (
+    project_id  text PRIMARY KEY,
+    name        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS wells (
+    project_id  text NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
+    well_id     text NOT NULL,
+    name        text,
+    uwi         text,
+    api         text,
+    lat         double precision,
+    lon         double precision,
+    depth_unit  text,
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (project_id, well_id)
+);
+
+CREATE TABLE IF NOT EXISTS wellbores (
+    project_id   text NOT NULL,
+    well_id      text NOT NULL,
+    wellbore_id  text NOT NULL,
+    name         text,
+    PRIMARY KEY (project_id, well_id, wellbore_id),
+    FOREIGN KEY (project_id, well_id) REFERENCES wells(project_id, well_id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS logs (
+    project_id   text NOT NULL,
+    well_id      text NOT NULL,
+    log_id       text NOT NULL,
+    sha256       text NOT NULL,
+    source_file  text NOT NULL,
+    rows         bigint NOT NULL,
+    PRIMARY KEY (project_id, well_id, log_id),
+    FOREIGN KEY (project_id, well_id) REFERENCES wells(project_id, well_id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS curves (
+    project_id  text NOT NULL,
+    well_id     text NOT NULL,
+    log_id      text NOT NULL,
+    mnemonic    text NOT NULL,
+    unit        text NOT NULL,
+    family      text NOT NULL,
+    min         double precision,
+    max         double precision,
+    PRIMARY KEY (project_id, well_id, log_id, mnemonic),
+    FOREIGN KEY (project_id, well_id, log_id) REFERENCES logs(project_id, well_id, log_id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS tops (
+    project_id  text NOT NULL,
+    well_id     text NOT NULL,
+    name        text NOT NULL,
+    md          double precision NOT NULL,
+    source      text NOT NULL,
+    PRIMARY KEY (project_id, well_id, name, source),
+    FOREIGN KEY (project_id, well_id) REFERENCES wells(project_id, well_id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS ingests (
+    project_id   text NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
+    ingest_id    text NOT NULL,
+    file_name    text NOT NULL,
+    sha256       text NOT NULL,
+    status       text NOT NULL,
+    message      text,
+    started_at_ms  bigint NOT NULL,
+    finished_at_ms bigint,
+    PRIMARY KEY (project_id, ingest_id)
+);
+
+CREATE TABLE IF NOT EXISTS pipeline_executions (
+    project_id    text NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE,
+    content_hash  text NOT NULL,
+    pipeline      text NOT NULL,
+    status        text NOT NULL,
+    logs_uri      text,
+    started_at_ms  bigint NOT NULL,
+    finished_at_ms bigint,
+    PRIMARY KEY (project_id, content_hash)
+);
