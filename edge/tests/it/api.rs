@@ -1177,7 +1177,11 @@ async fn every_failure_is_an_envelope_and_the_server_keeps_serving() {
             ErrorCode::RouteNotFound,
         ),
         // (`/` is the browser viewer's page: routes/app.rs.)
-        (api.get("/nope").send().await.unwrap(), 404, ErrorCode::RouteNotFound),
+        (
+            api.get("/nope").send().await.unwrap(),
+            404,
+            ErrorCode::RouteNotFound,
+        ),
         (
             api.http
                 .delete(api.url("/v1/projects/demo/wells"))
