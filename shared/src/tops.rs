@@ -23,6 +23,18 @@ pub struct TopList {
     pub tops: Vec<Top>,
 }
 
+impl TopList {
+    /// A well with no tops picked.
+    pub fn empty(well_id: &str) -> TopList {
+        TopList {
+            well_id: well_id.to_owned(),
+            depth_unit: None,
+            source: None,
+            tops: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

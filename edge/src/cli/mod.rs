@@ -151,9 +151,18 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     let ingestor = open(&cli)?;
-    let ingestor = match open_metadata(&cli).await? {
-        Some(store) => ingestor.with_metadata(store),
-        None => ingestor,
+    // Only the commands that ingest record into the metadata store; the others need not open it (nor
+    // create its file, nor run its migrations).
+    let ingests = matches!(
+        cli.command,
+        Command::Demo { .. } | Command::Serve(_) | Command::Ingest { .. }
+    );
+    let ingestor = match ingests {
+        true => match open_metadata(&cli).await? {
+            Some(store) => ingestor.with_metadata(store),
+            None => ingestor,
+        },
+        false => ingestor,
     };
     // A remote store is checked before any work: wrong keys, a missing bucket or an unreachable server are
     // said at once, not in the middle of an ingest.

@@ -18,8 +18,17 @@ pub mod wells;
 
 use serde::Serialize;
 
+use self::error::{ApiError, ApiResult};
+
 /// The canonical bytes of a request, hashed into its cache key: JSON of a value whose fields serialise
 /// in a fixed order.
 pub fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// A response body as JSON (a failure to encode is the server's, 500).
+pub fn encode_json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| {
+        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
+    })
 }

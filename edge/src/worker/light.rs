@@ -174,33 +174,45 @@ async fn from_catalogs<R: Serialize, T: Serialize>(
         &canonical(&(project.as_str(), canonical_request)),
         &versions,
     );
-    if respond::if_none_match(request, &key) {
+    keyed_json(request, config, &key, async || {
+        let catalog = bucket::load_catalog(&config.bucket, &config.layout, project, &versions).await?;
+        compute(&catalog)
+    })
+    .await
+}
+
+/// The JSON answer under `key` (which covers every version it reads): 304 when the caller has it, the edge
+/// cache's copy when there is one, else computed, counted and stored.
+async fn keyed_json<T: Serialize>(
+    request: &Request,
+    config: &EdgeConfig,
+    key: &CacheKey,
+    compute: impl AsyncFnOnce() -> ApiResult<T>,
+) -> ApiResult<Response> {
+    if respond::if_none_match(request, key) {
         admin::count(|c| c.not_modified += 1);
-        return Ok(respond::not_modified(&key));
+        return Ok(respond::not_modified(key));
     }
     let host = host(request);
     if config.cache
-        && let Some(hit) = cache::get(&host, &key).await
+        && let Some(hit) = cache::get(&host, key).await
     {
         return Ok(respond::bytes(
             hit.body,
             &hit.content_type,
-            Some(&key),
+            Some(key),
             "edge-cache",
         ));
     }
-    let catalog = bucket::load_catalog(&config.bucket, &config.layout, project, &versions).await?;
-    let body = serde_json::to_vec(&compute(&catalog)?).map_err(|e| {
-        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
-    })?;
+    let body = crate::http::encode_json(&compute().await?)?;
     admin::count(|c| c.computed += 1);
     if config.cache {
-        cache::put(&host, &key, &body, mudrock_shared::media::JSON).await;
+        cache::put(&host, key, &body, mudrock_shared::media::JSON).await;
     }
     Ok(respond::bytes(
         body,
         mudrock_shared::media::JSON,
-        Some(&key),
+        Some(key),
         "edge",
     ))
 }
@@ -228,50 +240,20 @@ async fn tops(
         &canonical(&(project.as_str(), well.as_str())),
         &versions,
     );
-    if respond::if_none_match(request, &key) {
-        admin::count(|c| c.not_modified += 1);
-        return Ok(respond::not_modified(&key));
-    }
-    let host = host(request);
-    if config.cache
-        && let Some(hit) = cache::get(&host, &key).await
-    {
-        return Ok(respond::bytes(
-            hit.body,
-            &hit.content_type,
-            Some(&key),
-            "edge-cache",
-        ));
-    }
-    // 404 for a well the project does not have.
-    bucket::load_catalog(&config.bucket, &config.layout, project, &catalog_versions)
-        .await?
-        .well(well)?;
-    let list = match (&object, &tops_version) {
-        (Some(o), Some(v)) => {
-            let bytes = bucket::read_range(&config.bucket, &path, 0, o.size(), v).await?;
-            crate::catalog::tops::decode(well, bytes::Bytes::from(bytes)).map_err(ApiError::from)?
+    keyed_json(request, config, &key, async || {
+        // 404 for a well the project does not have.
+        bucket::load_catalog(&config.bucket, &config.layout, project, &catalog_versions)
+            .await?
+            .well(well)?;
+        match (&object, &tops_version) {
+            (Some(o), Some(v)) => {
+                let bytes = bucket::read_range(&config.bucket, &path, 0, o.size(), v).await?;
+                crate::catalog::tops::decode(well, bytes::Bytes::from(bytes)).map_err(ApiError::from)
+            }
+            _ => Ok(mudrock_shared::tops::TopList::empty(well.as_str())),
         }
-        _ => mudrock_shared::tops::TopList {
-            well_id: well.as_str().to_owned(),
-            depth_unit: None,
-            source: None,
-            tops: Vec::new(),
-        },
-    };
-    let body = serde_json::to_vec(&list).map_err(|e| {
-        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
-    })?;
-    admin::count(|c| c.computed += 1);
-    if config.cache {
-        cache::put(&host, &key, &body, mudrock_shared::media::JSON).await;
-    }
-    Ok(respond::bytes(
-        body,
-        mudrock_shared::media::JSON,
-        Some(&key),
-        "edge",
-    ))
+    })
+    .await
 }
 
 /// `GET|HEAD …/logs/{log}.parquet`: the stored object, whole or one byte range, with the same headers and

@@ -14,9 +14,7 @@ use crate::http::error::ApiError;
 pub const CACHE_CONTROL: &str = "private, no-cache";
 
 pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> Result<Response, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| {
-        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
-    })?;
+    let body = crate::http::encode_json(value)?;
     Ok(bytes(body, mudrock_shared::media::JSON, key, "edge"))
 }
 

@@ -17,14 +17,12 @@ use axum::response::{IntoResponse, Response};
 use mudrock_core::cache::CacheKey;
 use serde::Serialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::etag;
 
 /// A JSON body with `Content-Type`, and the ETag of `key` when there is one.
 pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Response> {
-    let body = serde_json::to_vec(value).map_err(|e| {
-        ApiError::from(crate::Error::new(crate::ErrorKind::Unexpected, "cannot encode JSON").with_source(e))
-    })?;
+    let body = crate::http::encode_json(value)?;
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

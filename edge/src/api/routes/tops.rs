@@ -57,12 +57,7 @@ pub async fn list(
         .well(&id)?;
     let list = match meta {
         Some(_) => tops::decode(&id, state.storage().download(&path).await?)?,
-        None => TopList {
-            well_id: id.as_str().to_owned(),
-            depth_unit: None,
-            source: None,
-            tops: vec![],
-        },
+        None => TopList::empty(id.as_str()),
     };
     super::json(&list, key.as_ref())
 }
