@@ -26,7 +26,35 @@ pub use postgrest::{
 };
 pub use sql::SqlStore;
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
+
+/// What a PostgreSQL SQLSTATE says about a refused statement, the same whether it came through sqlx or
+/// through PostgREST: (kind, retryable, message). `None` for codes the stores read in their own way.
+fn sqlstate_error(code: &str, message: &str) -> Option<(ErrorKind, bool, String)> {
+    match code {
+        // foreign key: the well or project is not there.
+        "23503" => Some((
+            ErrorKind::InvalidInput,
+            false,
+            "the record names a project or well that does not exist in this project".to_owned(),
+        )),
+        // unique / check violations
+        c if c.starts_with("23") => Some((
+            ErrorKind::Conflict,
+            false,
+            format!("the record conflicts with another: {message}"),
+        )),
+        // insufficient privilege: row-level security refused the row.
+        "42501" => Some((
+            ErrorKind::PermissionDenied,
+            false,
+            format!("the database refused the row for this project: {message}"),
+        )),
+        // serialization failure, deadlock: try again.
+        "40001" | "40P01" => Some((ErrorKind::Conflict, true, message.to_owned())),
+        _ => None,
+    }
+}
 
 /// What a caller may touch: one project's rows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

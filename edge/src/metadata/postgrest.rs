@@ -276,18 +276,9 @@ pub fn error_from_response(status: StatusCode, body: &str, url: &str) -> Error {
     });
     let code = parsed.code.clone().unwrap_or_default();
     let message = parsed.message.clone().unwrap_or_default();
-    let (kind, retryable, what) = match (code.as_str(), status.as_u16()) {
-        ("23503", _) => (
-            ErrorKind::InvalidInput,
-            false,
-            "the record names a project or well that does not exist in this project".to_owned(),
-        ),
-        (c, _) if c.starts_with("23") => (
-            ErrorKind::Conflict,
-            false,
-            format!("the record conflicts: {message}"),
-        ),
-        ("42501", _) | (_, 403) => (
+    let found = super::sqlstate_error(&code, &message);
+    let (kind, retryable, what) = found.unwrap_or_else(|| match (code.as_str(), status.as_u16()) {
+        (_, 403) => (
             ErrorKind::PermissionDenied,
             false,
             format!("the database refused the row for this project: {message}"),
@@ -307,7 +298,6 @@ pub fn error_from_response(status: StatusCode, body: &str, url: &str) -> Error {
             false,
             format!("the database behind PostgREST lacks MudRock's schema ({message}); apply the migrations"),
         ),
-        ("40001", _) | ("40P01", _) => (ErrorKind::Conflict, true, message.clone()),
         (_, 503) | (_, 502) | (_, 504) => (
             ErrorKind::Unavailable,
             true,
@@ -323,7 +313,7 @@ pub fn error_from_response(status: StatusCode, body: &str, url: &str) -> Error {
             false,
             format!("PostgREST refused the request: {message}"),
         ),
-    };
+    });
     let mut err = Error::new(kind, what)
         .with_retryable(retryable)
         .with_context("service", "postgrest")

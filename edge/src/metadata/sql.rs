@@ -252,27 +252,16 @@ fn db_error(e: sqlx::Error, at: &str, operation: &'static str) -> Error {
     let (kind, message, retryable) = match &e {
         sqlx::Error::Database(db) => {
             let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            match code.as_str() {
-                // foreign key (23503 PostgreSQL; 787 SQLite): the well or project is not there.
-                "23503" | "787" => (
-                    ErrorKind::InvalidInput,
-                    "the record names a project or well that does not exist in this project".to_owned(),
-                    false,
-                ),
-                // unique / check violations
-                c if c.starts_with("23") || c == "2067" || c == "1555" => (
-                    ErrorKind::Conflict,
-                    format!("the record conflicts with another: {}", db.message()),
-                    false,
-                ),
-                // insufficient privilege (42501): row-level security refused the row.
-                "42501" => (
-                    ErrorKind::PermissionDenied,
-                    format!("the database refused the row for this project: {}", db.message()),
-                    false,
-                ),
+            // SQLite's extended codes for the same constraints: foreign key, unique, primary key.
+            let sqlstate = match code.as_str() {
+                "787" => "23503",
+                "2067" | "1555" => "23505",
+                c => c,
+            };
+            match super::sqlstate_error(sqlstate, db.message()) {
+                Some((kind, retryable, message)) => (kind, message, retryable),
                 // 28xxx: invalid authorization (wrong password, unknown user).
-                c if c.starts_with("28") => (
+                None if sqlstate.starts_with("28") => (
                     ErrorKind::PermissionDenied,
                     format!(
                         "the database refused the login: {}; check the user and password in the URL",
@@ -280,9 +269,7 @@ fn db_error(e: sqlx::Error, at: &str, operation: &'static str) -> Error {
                     ),
                     false,
                 ),
-                // 40001 serialization failure, 40P01 deadlock: try again.
-                "40001" | "40P01" => (ErrorKind::Conflict, db.message().to_owned(), true),
-                _ => (ErrorKind::Unexpected, db.message().to_owned(), false),
+                None => (ErrorKind::Unexpected, db.message().to_owned(), false),
             }
         }
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => (
