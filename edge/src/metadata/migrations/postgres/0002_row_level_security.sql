@@ -1,11 +1,13 @@
 -- Row-level isolation per project: the store's sessions run as `mudrock_app` (no BYPASSRLS, not the
 -- tables' owner), so these policies hold for every statement it sends — a query that forgets its
 -- `WHERE project_id = …` still sees only its own project.
+-- Roles belong to the cluster, not the database: two databases migrated at once (or one already done)
+-- both try to create it, so "already there" — reported either way by PostgreSQL — is not a failure.
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mudrock_app') THEN
-        CREATE ROLE mudrock_app NOLOGIN NOBYPASSRLS;
-    END IF;
+    CREATE ROLE mudrock_app NOLOGIN NOBYPASSRLS;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
 
