@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use arrow_array::RecordBatch;
 use bytes::Bytes;
 use futures::StreamExt;
 use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_into_record_batch_with, write_parquet};
@@ -20,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow};
 use crate::error::{Error, ErrorKind, Result};
+use crate::lakehouse::{LakeLog, LakeTable, Lakehouse};
 use crate::metadata::{self, MetadataStore, ProjectScope};
 use crate::repair;
 use crate::report::{IngestReport, IngestStatus, ReportWarning};
@@ -36,6 +38,8 @@ pub struct Ingestor {
     concurrency: usize,
     /// Where each ingest, and the well, log and curves it added, are recorded (`None`: nowhere).
     metadata: Option<Arc<dyn MetadataStore>>,
+    /// The project's Iceberg tables, appended to by every ingest (`None`: Parquet layout only).
+    lakehouse: Option<Lakehouse>,
 }
 
 impl Ingestor {
@@ -48,7 +52,18 @@ impl Ingestor {
             validation: Arc::new(Registry::standard()),
             concurrency,
             metadata: None,
+            lakehouse: None,
         }
+    }
+
+    /// Appends every ingested log to these Iceberg tables too (one commit per file and table).
+    pub fn with_lakehouse(mut self, lakehouse: Lakehouse) -> Self {
+        self.lakehouse = Some(lakehouse);
+        self
+    }
+
+    pub fn lakehouse(&self) -> Option<&Lakehouse> {
+        self.lakehouse.as_ref()
     }
 
     /// Records every ingest (and the well, log and curves it added) in this metadata store too.
@@ -176,7 +191,11 @@ impl Ingestor {
             let well = WellId::new(&known.well_id).map_err(layout_error)?;
             let log = LogId::new(&known.log_id).map_err(layout_error)?;
             let log_path = self.layout.well_log(project, &well, &log);
-            if self.storage.exists(&raw_path).await? && self.storage.exists(&log_path).await? {
+            let in_tables = match &self.lakehouse {
+                Some(lakehouse) => lakehouse.contains(project, LakeTable::WellLogs, &sha256).await?,
+                None => true,
+            };
+            if in_tables && self.storage.exists(&raw_path).await? && self.storage.exists(&log_path).await? {
                 report.status = IngestStatus::Unchanged;
                 report.well_id = Some(known.well_id.clone());
                 report.well_name = well_name(&catalog, &known.well_id);
@@ -185,7 +204,8 @@ impl Ingestor {
                 report.curves = known.curves;
                 return Ok(());
             }
-            // Catalogued but an object is gone (deleted by hand, or a crash): ingest again to repair.
+            // Catalogued but an object is gone (deleted by hand, or a crash), or the tables lack it:
+            // ingest again to repair.
         }
 
         let known_logs: Vec<KnownLog> = catalog
@@ -202,8 +222,11 @@ impl Ingestor {
         let registry = self.validation.clone();
         let (source, raw) = (name.to_owned(), bytes.clone());
         let sha = sha256.clone();
-        let prepared =
-            tokio::task::spawn_blocking(move || prepare(&raw, &source, &sha, &registry, &known_logs)).await?;
+        let keep_samples = self.lakehouse.is_some();
+        let prepared = tokio::task::spawn_blocking(move || {
+            prepare(&raw, &source, &sha, &registry, &known_logs, keep_samples)
+        })
+        .await?;
         let prepared = match prepared {
             Prepared::Rejected { reason, warnings } => {
                 report.warnings = warnings;
@@ -215,6 +238,7 @@ impl Ingestor {
             well_id,
             log_id,
             parquet,
+            samples,
             entry,
             warnings,
         } = *prepared;
@@ -225,7 +249,12 @@ impl Ingestor {
         report.curves = entry.log.curves;
         report.warnings = warnings;
 
-        // Log data first, raw bytes second, catalogs last (see the module doc).
+        // A curve whose type conflicts with the project's well_logs table: refused before any write.
+        if let (Some(lakehouse), Some(samples)) = (&self.lakehouse, &samples) {
+            lakehouse.check_log(project, samples).await?;
+        }
+
+        // Log data first, raw bytes second, then the Iceberg tables, catalogs last (see the module doc).
         let log_path = self.layout.well_log(project, &well_id, &log_id);
         self.storage.upload(&log_path, parquet).await?;
         if let Err(e) = self.storage.upload(&raw_path, bytes).await {
@@ -234,6 +263,18 @@ impl Ingestor {
             return Err(e);
         }
         report.objects = vec![log_path, raw_path];
+
+        if let (Some(lakehouse), Some(samples)) = (&self.lakehouse, &samples) {
+            let log = LakeLog {
+                sha256: &sha256,
+                source_file: name,
+                log_id: log_id.as_str(),
+                samples,
+                well: &entry.well,
+                curves: &entry.curves,
+            };
+            report.snapshot_id = Some(lakehouse.append_log(project, &log).await?);
+        }
 
         let mut added = false;
         self.catalogs
@@ -360,6 +401,8 @@ struct Ready {
     well_id: WellId,
     log_id: LogId,
     parquet: Bytes,
+    /// The samples as Arrow, kept only when they go to the Iceberg tables too.
+    samples: Option<RecordBatch>,
     entry: LogEntry,
     warnings: Vec<ReportWarning>,
 }
@@ -371,6 +414,7 @@ fn prepare(
     sha256: &str,
     registry: &Registry,
     known_logs: &[KnownLog],
+    keep_samples: bool,
 ) -> Prepared {
     let mut las = match mudrock_core::las::read_bytes(bytes) {
         Ok(las) => las,
@@ -451,14 +495,15 @@ fn prepare(
         sha256,
         bytes.len() as u64,
     );
-    let parquet = match encode_log(las, &well_id, &log_id, sha256) {
-        Ok(parquet) => parquet,
+    let (samples, parquet) = match encode_log(las, &well_id, &log_id, sha256) {
+        Ok(encoded) => encoded,
         Err(reason) => return Prepared::Rejected { reason, warnings },
     };
     Prepared::Ready(Box::new(Ready {
         well_id,
         log_id,
         parquet,
+        samples: keep_samples.then_some(samples),
         entry,
         warnings,
     }))
@@ -471,15 +516,16 @@ fn encode_log(
     well_id: &WellId,
     log_id: &LogId,
     sha256: &str,
-) -> std::result::Result<Bytes, String> {
+) -> std::result::Result<(RecordBatch, Bytes), String> {
     let options = BatchOptions {
         log_id: Some(log_id.clone()),
         source_sha256: Some(sha256.to_owned()),
     };
     let batch = las_into_record_batch_with(las, well_id, &options)
         .map_err(|e| format!("cannot convert the log data to Arrow: {e}"))?;
-    write_parquet(&batch, &ParquetOptions::default())
-        .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))
+    let parquet = write_parquet(&batch, &ParquetOptions::default())
+        .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))?;
+    Ok((batch, parquet))
 }
 
 fn catalog_entry(

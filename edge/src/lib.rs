@@ -22,6 +22,8 @@ pub mod discover;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ingest;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod lakehouse;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod metadata;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod query;

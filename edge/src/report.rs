@@ -32,6 +32,9 @@ pub struct IngestReport {
     pub seconds: f64,
     /// The objects this ingest wrote (log Parquet, raw LAS, catalogs); empty when nothing was written.
     pub objects: Vec<String>,
+    #[serde(default)]
+    /// The `well_logs` Iceberg snapshot that holds this file's samples (`None` without Iceberg tables).
+    pub snapshot_id: Option<i64>,
 }
 
 impl IngestReport {
@@ -51,6 +54,7 @@ impl IngestReport {
             bytes: 0,
             seconds: 0.0,
             objects: Vec::new(),
+            snapshot_id: None,
         }
     }
 }

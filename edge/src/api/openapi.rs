@@ -196,8 +196,9 @@ pub fn spec() -> Value {
         paths::SQL,
         "post",
         json!({
-            "summary": "Read-only SQL over the project's tables (well_logs, wells, logs, curves)",
-            "operationId": "sql", "parameters": [project],
+            "summary": "Read-only SQL over the project's tables (well_logs, wells, logs, curves); with as_of, over its Iceberg tables as they were",
+            "operationId": "sql", "parameters": [project, query_param("as_of", "string",
+                "Time travel: a well_logs snapshot id, or a time (2026-12-04T09:00:00Z; 2026-12-04 09:00:00 is UTC; 2026-12-04)")],
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SqlRequest" } } } },
             "responses": responses(table_ok(), &[304, 400, 401, 403, 404, 406, 504])
         }),

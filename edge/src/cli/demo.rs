@@ -47,6 +47,9 @@ async fn write_tops(ingestor: &Ingestor, project: &ProjectId, reports: &[IngestR
                 .collect(),
         };
         crate::catalog::tops::write(ingestor.storage(), ingestor.layout(), project, &well, &list).await?;
+        if let Some(lakehouse) = ingestor.lakehouse() {
+            lakehouse.append_tops(project, &list).await?;
+        }
         written += list.tops.len();
     }
     Ok(written)

@@ -7,6 +7,7 @@ mod output;
 mod progress;
 mod publish;
 mod serve;
+mod snapshots;
 mod sql;
 mod wells;
 
@@ -20,6 +21,7 @@ use mudrock_core::layout::{Layout, ProjectId};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
+use crate::lakehouse::{AsOf, LakeTable, Lakehouse, LakehouseConfig};
 use crate::metadata::{CachedStore, MetadataStore, SqlStore};
 use crate::storage::{S3Config, StorageConfig, StorageManager};
 
@@ -106,6 +108,21 @@ enum Command {
         /// Return at most this many rows (default for --format table: 1000; otherwise no limit).
         #[arg(long)]
         limit: Option<usize>,
+        /// Time travel: read the project's Iceberg tables as of a well_logs snapshot id (see `mudrock
+        /// snapshots`) or a time (2026-12-04T20:15:00Z; `2026-12-04 20:15:00` is UTC).
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<AsOf>,
+    },
+    /// List the commits (snapshots) of a project's Iceberg table, oldest first: ids for `sql --as-of`.
+    Snapshots {
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+        /// well_logs, wells, curves or tops.
+        #[arg(long, default_value = "well_logs", value_parser = parse_table)]
+        table: LakeTable,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Show or empty the caches (L2 blocks on disk, L3 results; a running server's tiers with --url).
     Cache {
@@ -123,6 +140,14 @@ enum Command {
         #[arg(long, env = "MUDROCK_EDGE_TOKEN", hide_env_values = true)]
         token: String,
     },
+}
+
+fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
+    AsOf::parse(s).map_err(|e| e.message().to_owned())
+}
+
+fn parse_table(s: &str) -> std::result::Result<LakeTable, String> {
+    LakeTable::parse(s).ok_or_else(|| "one of well_logs, wells, curves, tops".to_owned())
 }
 
 fn parse_project(s: &str) -> std::result::Result<ProjectId, String> {
@@ -169,6 +194,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if cli.storage == StorageKind::S3 {
         ingestor.storage().check().await?;
     }
+    // The Iceberg tables: what ingests append to and time travel reads.
+    let tables = !matches!(
+        cli.command,
+        Command::Wells { .. } | Command::Cache { .. } | Command::Publish { .. }
+    );
+    let ingestor = match tables {
+        true => match open_lakehouse(&cli).await? {
+            Some(lakehouse) => ingestor.with_lakehouse(lakehouse),
+            None => ingestor,
+        },
+        false => ingestor,
+    };
     match cli.command {
         Command::Demo {
             project,
@@ -196,7 +233,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             output,
             limit,
-        } => sql::run(&ingestor, &project, &query, format, output.as_deref(), limit).await,
+            as_of,
+        } => {
+            sql::run(
+                &ingestor,
+                &project,
+                &query,
+                format,
+                output.as_deref(),
+                limit,
+                as_of,
+            )
+            .await
+        }
+        Command::Snapshots { project, table, json } => snapshots::run(&ingestor, &project, table, json).await,
         Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
         Command::Publish { project, edge, token } => publish::run(&ingestor, &project, &edge, &token).await,
     }
@@ -221,16 +271,33 @@ async fn open_metadata(cli: &Cli) -> Result<Option<Arc<dyn MetadataStore>>> {
     ))))
 }
 
-fn open(cli: &Cli) -> Result<Ingestor> {
-    let config = match cli.storage {
+/// The Iceberg catalog `MUDROCK_ICEBERG_CATALOG` names (default: SQLite beside the data), over the
+/// command's storage; none with `--storage memory` or `MUDROCK_ICEBERG_CATALOG=off`.
+async fn open_lakehouse(cli: &Cli) -> Result<Option<Lakehouse>> {
+    let Some(catalog) = LakehouseConfig::catalog_from_env(&cli.data_dir)? else {
+        return Ok(None);
+    };
+    match LakehouseConfig::for_storage(&storage_config(cli)?, catalog)? {
+        Some(config) => Ok(Some(Lakehouse::open(config).await?)),
+        None => Ok(None),
+    }
+}
+
+fn storage_config(cli: &Cli) -> Result<StorageConfig> {
+    Ok(match cli.storage {
         StorageKind::Fs => StorageConfig::fs(cli.data_dir.join("objects")),
         StorageKind::Memory => StorageConfig::memory(),
-        StorageKind::S3 => {
-            let storage = StorageManager::new(&StorageConfig::s3(S3Config::from_env()?))?;
-            let layout = Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()))?;
-            return Ok(Ingestor::new(storage, layout));
-        }
-    };
+        StorageKind::S3 => StorageConfig::s3(S3Config::from_env()?),
+    })
+}
+
+fn open(cli: &Cli) -> Result<Ingestor> {
+    let config = storage_config(cli)?;
+    if cli.storage == StorageKind::S3 {
+        let storage = StorageManager::new(&config)?;
+        let layout = Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()))?;
+        return Ok(Ingestor::new(storage, layout));
+    }
     let storage = StorageManager::new(&config).map_err(|e| {
         Error::new(
             e.kind(),

@@ -118,7 +118,10 @@ pub async fn run(
         ingestor.storage(),
         ingestor.layout(),
     )?);
-    let engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    let mut engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    if let Some(lakehouse) = ingestor.lakehouse() {
+        engine = engine.with_lakehouse(lakehouse.clone());
+    }
     let state = ApiState::new(ingestor.clone(), engine, caches, tokens, config)?;
     let listener = bind(args.addr).await?;
     let addr = listener.local_addr()?;

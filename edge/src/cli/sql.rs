@@ -1,4 +1,5 @@
-//! `mudrock sql --project P "SELECT …" [--format table|csv|json|parquet] [--output FILE] [--limit N]`.
+//! `mudrock sql --project P "SELECT …" [--format table|csv|json|parquet] [--output FILE] [--limit N]
+//! [--as-of SNAPSHOT|TIME]`.
 //!
 //! The table format reads the result into memory (column widths need every row), so it shows at most
 //! [`TABLE_DEFAULT_LIMIT`] rows unless `--limit` says otherwise; CSV, JSON and Parquet stream batch by
@@ -23,6 +24,7 @@ use parquet::file::properties::WriterProperties;
 use super::output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
+use crate::lakehouse::AsOf;
 use crate::query::{QueryEngine, SqlOptions, SqlStream};
 
 /// Rows the table format shows when `--limit` is not given.
@@ -47,6 +49,7 @@ pub async fn run(
     format: SqlFormat,
     out: Option<&Path>,
     limit: Option<usize>,
+    as_of: Option<AsOf>,
 ) -> Result<ExitCode> {
     if format == SqlFormat::Parquet && out.is_none() && std::io::stdout().is_terminal() {
         return Err(Error::new(
@@ -54,7 +57,10 @@ pub async fn run(
             "Parquet is binary: write it to a file with --output FILE, or redirect stdout",
         ));
     }
-    let engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    let mut engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    if let Some(lakehouse) = ingestor.lakehouse() {
+        engine = engine.with_lakehouse(lakehouse.clone());
+    }
     let limit = match (format, limit) {
         (_, Some(n)) => Some(n),
         (SqlFormat::Table, None) => Some(TABLE_DEFAULT_LIMIT),
@@ -62,6 +68,7 @@ pub async fn run(
     };
     let options = SqlOptions {
         row_limit: limit,
+        as_of,
         ..SqlOptions::default()
     };
     let stream = engine.sql(project, sql, options).await?;

@@ -2,7 +2,7 @@
 //! catalogs change.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::cache::DefaultFilesMetadataCache;
@@ -26,6 +26,7 @@ use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
 use super::udf;
 use super::well_logs::{LogObjectCache, WellLogsBuilder, WellLogsTable};
 use crate::error::{Error, ErrorKind, Result};
+use crate::lakehouse::{AsOf, Lakehouse};
 use crate::storage::StorageManager;
 
 /// How the engine runs queries. [`QueryConfig::default`] is what `mudrock` uses.
@@ -107,6 +108,8 @@ struct Inner {
     functions: Vec<ScalarUDF>,
     plan_counters: Arc<PlanCounters>,
     projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
+    /// The Iceberg tables that time-travel queries read (`SqlOptions::as_of`).
+    lakehouse: OnceLock<Lakehouse>,
 }
 
 /// A project's current session and what rebuilding it needs.
@@ -160,12 +163,20 @@ impl QueryEngine {
                 functions: udf::udfs(),
                 plan_counters: Arc::default(),
                 projects: StdMutex::default(),
+                lakehouse: OnceLock::new(),
             }),
         }
     }
 
     pub fn config(&self) -> &QueryConfig {
         &self.inner.config
+    }
+
+    /// Answers time-travel queries (`SqlOptions::as_of`) from these Iceberg tables. Set once; later
+    /// calls keep the first.
+    pub fn with_lakehouse(self, lakehouse: Lakehouse) -> Self {
+        let _ = self.inner.lakehouse.set(lakehouse);
+        self
     }
 
     /// Runs one read-only SQL statement over the project's tables and streams the result.
@@ -177,6 +188,10 @@ impl QueryEngine {
     pub async fn sql(&self, project: &ProjectId, sql: &str, options: SqlOptions) -> Result<SqlStream> {
         let deadline = options.timeout.map(|t| tokio::time::Instant::now() + t);
         let start = async {
+            if let Some(as_of) = options.as_of {
+                let session = self.session_as_of(project, as_of).await?;
+                return session.start(sql, options, deadline).await;
+            }
             let session = self.session(project).await?;
             session.sql.start(sql, options, deadline).await
         };
@@ -251,6 +266,34 @@ impl QueryEngine {
         let session = Arc::new(session);
         *lock(&slot.current) = Some(Arc::clone(&session));
         Ok(session)
+    }
+
+    /// A one-query session over the project's Iceberg tables as of `as_of` (iceberg-datafusion reads
+    /// them through the catalog's own FileIO): same SQL, same functions, same read-only rule.
+    async fn session_as_of(&self, project: &ProjectId, as_of: AsOf) -> Result<SqlSession> {
+        let inner = &self.inner;
+        let lakehouse = inner.lakehouse.get().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Unsupported,
+                "time travel reads the Iceberg tables, and this server keeps none (memory storage, or                  MUDROCK_ICEBERG_CATALOG=off)",
+            )
+        })?;
+        let runtime = RuntimeEnvBuilder::new()
+            .with_memory_pool(Arc::clone(&inner.memory_pool))
+            .build_arc()
+            .map_err(|e| from_datafusion(e, &Hints::default()))?;
+        let state = SessionStateBuilder::new()
+            .with_config(inner.config.session_config())
+            .with_runtime_env(runtime)
+            .with_default_features()
+            .build();
+        let ctx = SessionContext::new_with_state(state);
+        lakehouse.register_as_of(&ctx, project, as_of).await?;
+        let config = QueryConfig {
+            plan_cache_entries: 0,
+            ..inner.config.clone()
+        };
+        Ok(SqlSession::from_context(ctx, &config))
     }
 
     fn slot(&self, project: &ProjectId) -> Arc<ProjectSlot> {

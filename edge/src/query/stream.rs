@@ -19,6 +19,7 @@ use mudrock_core::cache::VersionSet;
 
 use super::errors::{Hints, from_datafusion};
 use crate::error::{Error, ErrorKind, Result};
+use crate::lakehouse::AsOf;
 
 /// Limits of one SQL request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct SqlOptions {
     pub row_limit: Option<usize>,
     /// Cancel the query when planning plus streaming take longer than this.
     pub timeout: Option<Duration>,
+    /// Read the project's Iceberg tables as they were then (time travel) instead of now.
+    pub as_of: Option<AsOf>,
 }
 
 impl SqlOptions {
@@ -37,6 +40,11 @@ impl SqlOptions {
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn with_as_of(mut self, as_of: AsOf) -> Self {
+        self.as_of = Some(as_of);
         self
     }
 }

@@ -5,6 +5,7 @@ mod cache;
 mod cli;
 mod demo;
 mod ingest;
+mod lakehouse;
 mod metadata;
 mod postgres;
 mod query;

@@ -16,9 +16,13 @@ use mudrock_edge::{S3Config, StorageConfig, StorageManager};
 pub const ACCESS_KEY: &str = "mudrock-test-access";
 pub const SECRET_KEY: &str = "mudrock-test-secret-0123456789";
 pub const BUCKET: &str = "mudrock";
+/// The S3 Tables bucket behind SeaweedFS's Iceberg REST catalog (its default warehouse name).
+pub const TABLE_BUCKET: &str = "warehouse";
 
 pub struct SeaweedFs {
     pub s3_endpoint: String,
+    /// SeaweedFS's Iceberg REST catalog (`-s3.port.iceberg`), serving [`TABLE_BUCKET`].
+    pub iceberg_url: String,
     /// The shell running weed and its watchdog; it ends by itself after this process does.
     _watchdog: std::process::Child,
     /// Kept so the data dir outlives the server.
@@ -65,7 +69,10 @@ impl SeaweedFs {
             format!("-s3.port={s3_port}"),
             format!("-s3.config={}", config.display()),
             format!("-bucket={BUCKET}"),
+            format!("-tableBucket={TABLE_BUCKET}"),
         ];
+        let iceberg_port = free_port();
+        args.push(format!("-s3.port.iceberg={iceberg_port}"));
         // Every other listener on a free port too (the defaults collide with `mudrock serve`'s 8080).
         for flag in [
             "master.port",
@@ -75,7 +82,6 @@ impl SeaweedFs {
             "filer.port",
             "filer.port.grpc",
             "s3.port.grpc",
-            "s3.port.iceberg",
             "admin.port",
             "admin.port.grpc",
             "metricsPort",
@@ -107,6 +113,7 @@ impl SeaweedFs {
         let endpoint = format!("http://127.0.0.1:{s3_port}");
         let server = SeaweedFs {
             s3_endpoint: endpoint,
+            iceberg_url: format!("http://127.0.0.1:{iceberg_port}"),
             _watchdog: watchdog,
             _dir: dir,
         };

@@ -174,6 +174,7 @@ async fn run_window(state: &ApiState, project: &ProjectId, sql: &str) -> crate::
     let options = SqlOptions {
         row_limit: Some(usize::try_from(row_limit).unwrap_or(usize::MAX)),
         timeout: Some(timeout),
+        as_of: None,
     };
     let collect = super::sql::collect(state, project.clone(), sql.to_owned(), options);
     let result = tokio::time::timeout(timeout, collect).await.map_err(|_| {

@@ -20,13 +20,14 @@ use mudrock_core::cache::CacheKey;
 use mudrock_core::layout::ProjectId;
 use mudrock_shared::{ErrorCode, SqlRequest, media};
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::catalogs::{catalog_versions, no_such_project, project_id};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::etag;
 use crate::api::negotiate::{Encoder, negotiate};
 use crate::api::state::ApiState;
 use crate::error::{Error, ErrorKind};
+use crate::lakehouse::AsOf;
 use crate::query::{SqlOptions, SqlResult, SqlStream};
 
 /// Longest SQL text accepted.
@@ -99,13 +100,27 @@ pub fn timed_out(timeout: std::time::Duration) -> ApiError {
     .with_detail("timeout_ms", u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// `?as_of=`: a `well_logs` snapshot id or a time (time travel over the project's Iceberg tables).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlQueryParams {
+    pub as_of: Option<String>,
+}
+
 pub async fn query(
     State(state): State<ApiState>,
     ApiPath(project): ApiPath<String>,
+    ApiQuery(params): ApiQuery<SqlQueryParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<SqlRequest>,
 ) -> ApiResult<Response> {
     let project = project_id(&project)?;
+    let as_of = match params.as_of.as_deref() {
+        Some(text) => {
+            Some(AsOf::parse(text).map_err(|e| ApiError::from(e).with_detail("parameter", "as_of"))?)
+        }
+        None => None,
+    };
     let format = negotiate(&headers)?;
     let sql = request.sql.trim();
     if sql.is_empty() {
@@ -135,7 +150,13 @@ pub async fn query(
     let key = versions.is_verifiable().then(|| {
         CacheKey::new(
             "sql",
-            &super::canonical(&(project.as_str(), sql, limit, format.name())),
+            &super::canonical(&(
+                project.as_str(),
+                sql,
+                limit,
+                format.name(),
+                as_of.map(|a| a.to_string()),
+            )),
             &versions,
         )
     });
@@ -152,6 +173,7 @@ pub async fn query(
     let options = SqlOptions {
         row_limit: Some(usize::try_from(limit).unwrap_or(usize::MAX)),
         timeout: Some(timeout),
+        as_of,
     };
     let started = start(&state, project.clone(), sql.to_owned(), options);
     let stream = tokio::time::timeout_at(deadline, started)

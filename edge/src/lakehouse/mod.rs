@@ -1,0 +1,740 @@
+//! Apache Iceberg tables per project (iceberg-rust): what ingest appends to, what time travel reads.
+//!
+//! Each project has a namespace (see [`tables::namespace`]) with the tables `well_logs`, `wells`,
+//! `curves` and `tops` ([`LakeTable`]), their files under `{project}/iceberg/{table}/` in the storage
+//! manager's warehouse. The catalog is SQL (embedded SQLite by default, or PostgreSQL) or REST
+//! ([`config`]).
+//!
+//! **One commit per file and table.** An ingest writes the log's samples as data files under
+//! `well_logs/data/grid_cell=…/well_id=…/`, then makes them visible in one `fast_append` commit whose
+//! snapshot summary records the file's SHA-256 (`mudrock.source-sha256`). Data files that were written
+//! but not committed (a process killed in between) are never visible; ingesting the same file again
+//! finds no snapshot with its hash and appends it once. A commit that loses a race with another writer
+//! is replayed on the new table state (`commit.retry.num-retries`), so parallel ingests all land.
+//!
+//! **Schema evolution.** A log with curves the table has not seen adds them as optional columns first
+//! (rows already there read them as null; old snapshots keep their old schema); a curve whose type
+//! differs from the table's is refused before anything is written ([`batch::missing_columns`]).
+//!
+//! **Time travel.** [`Lakehouse::register_as_of`] puts the four tables, as of a snapshot id or a time,
+//! into a DataFusion session (iceberg-datafusion's static table providers).
+
+pub mod batch;
+pub mod config;
+mod errors;
+pub mod tables;
+pub mod time_travel;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::SessionContext;
+use futures::TryStreamExt;
+use iceberg::expr::Reference;
+use iceberg::io::{LocalFsStorageFactory, StorageFactory};
+use iceberg::spec::{DataFileFormat, Datum, Literal, PartitionKey, Struct, TableMetadata};
+use iceberg::table::Table;
+use iceberg::transaction::{AddColumn, ApplyTransactionAction, Transaction};
+use iceberg::writer::base_writer::data_file_writer::DataFileWriterBuilder;
+use iceberg::writer::file_writer::ParquetWriterBuilder;
+use iceberg::writer::file_writer::location_generator::{DefaultFileNameGenerator, DefaultLocationGenerator};
+use iceberg::writer::file_writer::rolling_writer::RollingFileWriterBuilder;
+use iceberg::writer::{IcebergWriter, IcebergWriterBuilder};
+use iceberg::{Catalog, CatalogBuilder, TableCreation, TableIdent};
+use iceberg_catalog_rest::RestCatalogBuilder;
+use iceberg_catalog_sql::SqlCatalogBuilder;
+use iceberg_datafusion::IcebergStaticTableProvider;
+use iceberg_storage_opendal::OpenDalStorageFactory;
+use mudrock_core::layout::ProjectId;
+use mudrock_core::spatial::{CellGrid, DEFAULT_CELL_KM, Point};
+use mudrock_shared::tops::TopList;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+pub use config::{CatalogKind, LakehouseConfig};
+use errors::from_iceberg;
+pub use tables::LakeTable;
+use tables::{GRID_CELL, LOG_ID, WELL_ID, namespace};
+pub use time_travel::AsOf;
+
+use crate::catalog::{CurveRow, WellRow};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The snapshot summary key that records which source a commit added (a LAS file's SHA-256, or a
+/// tops list's hash): how a repeated ingest knows it is already in.
+pub const SOURCE_KEY: &str = "mudrock.source-sha256";
+/// The snapshot summary key with the source's file name (shown by `mudrock snapshots`).
+pub const SOURCE_FILE_KEY: &str = "mudrock.source-file";
+/// Fault injection for the crash test: when this variable names a file, the ingest creates that file
+/// just before its `well_logs` commit and waits there (the test kills the process with -9). Only
+/// for tests; documented so that nobody is surprised by it.
+pub const PAUSE_BEFORE_COMMIT_ENV: &str = "MUDROCK_FAULT_PAUSE_BEFORE_ICEBERG_COMMIT";
+
+/// A project's Iceberg tables in one catalog. Cheap to clone.
+#[derive(Clone)]
+pub struct Lakehouse {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Arc<dyn Catalog>,
+    config: LakehouseConfig,
+    described: String,
+    /// Projects whose namespace and tables are known to exist.
+    ready: StdMutex<HashSet<ProjectId>>,
+}
+
+/// One ingested log for the tables: its samples and catalog rows.
+pub struct LakeLog<'a> {
+    pub sha256: &'a str,
+    pub source_file: &'a str,
+    pub log_id: &'a str,
+    /// The log's columns as core's converter makes them (`depth` or `time`, then the curves).
+    pub samples: &'a RecordBatch,
+    pub well: &'a WellRow,
+    pub curves: &'a [CurveRow],
+}
+
+/// A commit, as `mudrock snapshots` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SnapshotInfo {
+    pub snapshot_id: i64,
+    pub timestamp_ms: i64,
+    pub operation: String,
+    pub added_rows: Option<u64>,
+    pub source_sha256: Option<String>,
+    pub source_file: Option<String>,
+    /// Whether it is the table's current snapshot.
+    pub current: bool,
+}
+
+impl Lakehouse {
+    /// Opens (and on first use creates) the catalog. Errors name the catalog and what to check.
+    pub async fn open(config: LakehouseConfig) -> Result<Lakehouse> {
+        let described = config.catalog.describe();
+        let factory: Arc<dyn StorageFactory> = if config.warehouse.starts_with("s3://") {
+            Arc::new(OpenDalStorageFactory::S3 {
+                customized_credential_load: None,
+            })
+        } else {
+            Arc::new(LocalFsStorageFactory)
+        };
+        let mut props = config.file_io.0.clone();
+        let catalog: Arc<dyn Catalog> = match &config.catalog {
+            CatalogKind::Sql { uri } => {
+                props.insert("warehouse".to_owned(), config.warehouse.clone());
+                if let Some(path) = sqlite_path(uri)
+                    && let Some(dir) = path.parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir)?;
+                }
+                props.insert("uri".to_owned(), uri.clone());
+                let bind = if uri.starts_with("sqlite:") {
+                    "QMark"
+                } else {
+                    "DollarNumeric"
+                };
+                props.insert("sql_bind_style".to_owned(), bind.to_owned());
+                let catalog = SqlCatalogBuilder::default()
+                    .with_storage_factory(factory)
+                    .load("mudrock", props)
+                    .await
+                    .map_err(|e| from_iceberg(e, &described, "open"))?;
+                Arc::new(catalog)
+            }
+            CatalogKind::Rest {
+                uri,
+                credential,
+                warehouse,
+            } => {
+                props.insert("uri".to_owned(), uri.clone());
+                if let Some(warehouse) = warehouse {
+                    props.insert("warehouse".to_owned(), warehouse.clone());
+                }
+                if let Some(credential) = credential {
+                    props.insert("credential".to_owned(), credential.clone());
+                }
+                let catalog = RestCatalogBuilder::default()
+                    .with_storage_factory(factory)
+                    .load("mudrock", props)
+                    .await
+                    .map_err(|e| from_iceberg(e, &described, "open"))?;
+                Arc::new(catalog)
+            }
+        };
+        Ok(Lakehouse {
+            inner: Arc::new(Inner {
+                catalog,
+                config,
+                described,
+                ready: StdMutex::default(),
+            }),
+        })
+    }
+
+    /// `SQL catalog (sqlite)`, `REST catalog at …`: what messages name.
+    pub fn describe(&self) -> &str {
+        &self.inner.described
+    }
+
+    pub fn catalog(&self) -> &Arc<dyn Catalog> {
+        &self.inner.catalog
+    }
+
+    fn err(&self, operation: &'static str) -> impl Fn(iceberg::Error) -> Error + '_ {
+        move |e| from_iceberg(e, &self.inner.described, operation)
+    }
+
+    /// Creates the project's namespace and tables where missing (another process creating them at the
+    /// same time is fine).
+    pub async fn ensure_project(&self, project: &ProjectId) -> Result<()> {
+        if lock(&self.inner.ready).contains(project) {
+            return Ok(());
+        }
+        let catalog = &self.inner.catalog;
+        let ns = namespace(project);
+        if !catalog
+            .namespace_exists(&ns)
+            .await
+            .map_err(self.err("check a namespace"))?
+        {
+            let props = HashMap::from([("mudrock.project".to_owned(), project.to_string())]);
+            if let Err(e) = catalog.create_namespace(&ns, props).await {
+                // Another process may have created it first (SQL catalogs report that as a failed
+                // unique constraint, not as "already exists"): look again before calling it an error.
+                if !catalog.namespace_exists(&ns).await.unwrap_or(false) {
+                    return Err(self.err("create a namespace")(e));
+                }
+            }
+        }
+        for table in LakeTable::ALL {
+            let ident = TableIdent::new(ns.clone(), table.name().to_owned());
+            if catalog
+                .table_exists(&ident)
+                .await
+                .map_err(self.err("check a table"))?
+            {
+                continue;
+            }
+            // A SQL catalog's tables go in the layout's Iceberg folder; a REST catalog places its own.
+            let location = match self.inner.config.catalog {
+                CatalogKind::Sql { .. } => Some(format!(
+                    "{}/{}/iceberg/{}",
+                    self.inner.config.warehouse.trim_end_matches('/'),
+                    project,
+                    table.name()
+                )),
+                CatalogKind::Rest { .. } => None,
+            };
+            let creation = TableCreation::builder()
+                .name(table.name().to_owned())
+                .location_opt(location)
+                .schema(table.initial_schema()?)
+                .partition_spec_opt(table.partition_spec())
+                .properties([
+                    (
+                        "commit.retry.num-retries".to_owned(),
+                        self.inner.config.commit_retries.to_string(),
+                    ),
+                    ("write.parquet.compression-codec".to_owned(), "zstd".to_owned()),
+                ])
+                .build();
+            if let Err(e) = catalog.create_table(&ns, creation).await
+                && !catalog.table_exists(&ident).await.unwrap_or(false)
+            {
+                return Err(self.err("create a table")(e));
+            }
+        }
+        lock(&self.inner.ready).insert(project.clone());
+        Ok(())
+    }
+
+    /// The table now (its current metadata).
+    pub async fn table(&self, project: &ProjectId, table: LakeTable) -> Result<Table> {
+        self.ensure_project(project).await?;
+        let ident = TableIdent::new(namespace(project), table.name().to_owned());
+        self.inner
+            .catalog
+            .load_table(&ident)
+            .await
+            .map_err(self.err("load a table"))
+    }
+
+    /// Refuses, before anything is written, a log whose curves conflict with the table's types.
+    pub async fn check_log(&self, project: &ProjectId, samples: &RecordBatch) -> Result<()> {
+        let table = self.table(project, LakeTable::WellLogs).await?;
+        batch::missing_columns(table.metadata().current_schema(), &samples.schema()).map(|_| ())
+    }
+
+    /// Whether a commit of this source (a LAS file's SHA-256) is in the table.
+    pub async fn contains(&self, project: &ProjectId, table: LakeTable, sha256: &str) -> Result<bool> {
+        Ok(committed(self.table(project, table).await?.metadata(), sha256).is_some())
+    }
+
+    /// Appends one ingested log: its samples to `well_logs` (schema evolved first), its curves to
+    /// `curves`, and its well to `wells` when the well is new. Each table gets at most one commit,
+    /// skipped when a commit of this file is already there. Returns the `well_logs` snapshot holding it.
+    pub async fn append_log(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<i64> {
+        self.ensure_project(project).await?;
+        let cell = log
+            .well
+            .lat
+            .zip(log.well.lon)
+            .and_then(|(lat, lon)| grid_cell(lat, lon));
+        let summary = summary(log.sha256, log.source_file);
+
+        // well_logs: the samples, in the table's schema (new curves added first).
+        let table = self.evolve(project, &log.samples.schema()).await?;
+        let snapshot = match committed(table.metadata(), log.sha256) {
+            Some(id) => id,
+            None => {
+                let rows = log.samples.num_rows();
+                let mut columns: HashMap<String, ArrayRef> = log
+                    .samples
+                    .schema()
+                    .fields()
+                    .iter()
+                    .zip(log.samples.columns())
+                    .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
+                    .collect();
+                columns.insert(WELL_ID.to_owned(), repeat_str(&log.well.well_id, rows));
+                columns.insert(LOG_ID.to_owned(), repeat_str(log.log_id, rows));
+                columns.insert(GRID_CELL.to_owned(), Arc::new(Int64Array::from(vec![cell; rows])));
+                let partition =
+                    Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&log.well.well_id))]);
+                let files = self
+                    .write(&table, &columns, rows, Some(partition), log.sha256)
+                    .await?;
+                pause_if_asked().await;
+                let committed = self.commit(&table, files, summary.clone()).await?;
+                committed.metadata().current_snapshot_id().unwrap_or_default()
+            }
+        };
+
+        // curves: one row per curve of the log.
+        let table = self.table(project, LakeTable::Curves).await?;
+        if committed(table.metadata(), log.sha256).is_none() && !log.curves.is_empty() {
+            let c = log.curves;
+            let columns = HashMap::from([
+                (
+                    WELL_ID.to_owned(),
+                    strings(c.iter().map(|r| Some(r.well_id.as_str()))),
+                ),
+                (
+                    LOG_ID.to_owned(),
+                    strings(c.iter().map(|r| Some(r.log_id.as_str()))),
+                ),
+                (
+                    "mnemonic".to_owned(),
+                    strings(c.iter().map(|r| Some(r.mnemonic.as_str()))),
+                ),
+                (
+                    "unit".to_owned(),
+                    strings(c.iter().map(|r| Some(r.unit.as_str()))),
+                ),
+                (
+                    "family".to_owned(),
+                    strings(c.iter().map(|r| Some(r.family.as_str()))),
+                ),
+                (
+                    "description".to_owned(),
+                    strings(c.iter().map(|r| Some(r.description.as_str()))),
+                ),
+                (
+                    "min".to_owned(),
+                    Arc::new(Float64Array::from_iter(c.iter().map(|r| r.min))) as ArrayRef,
+                ),
+                (
+                    "max".to_owned(),
+                    Arc::new(Float64Array::from_iter(c.iter().map(|r| r.max))) as ArrayRef,
+                ),
+                (
+                    "null_count".to_owned(),
+                    Arc::new(Int64Array::from_iter(
+                        c.iter().map(|r| i64::try_from(r.null_count).ok()),
+                    )) as ArrayRef,
+                ),
+                (
+                    "rows".to_owned(),
+                    Arc::new(Int64Array::from_iter(
+                        c.iter().map(|r| i64::try_from(r.rows).ok()),
+                    )) as ArrayRef,
+                ),
+            ]);
+            let files = self.write(&table, &columns, c.len(), None, log.sha256).await?;
+            self.commit(&table, files, summary.clone()).await?;
+        }
+
+        // wells: a row when the well first appears (later logs of the same well add none).
+        let table = self.table(project, LakeTable::Wells).await?;
+        if committed(table.metadata(), log.sha256).is_none()
+            && !self.has_well(&table, &log.well.well_id).await?
+        {
+            let w = log.well;
+            let text = |v: &Option<String>| strings([v.as_deref()]);
+            let number = |v: Option<f64>| Arc::new(Float64Array::from(vec![v])) as ArrayRef;
+            let columns = HashMap::from([
+                (WELL_ID.to_owned(), strings([Some(w.well_id.as_str())])),
+                ("name".to_owned(), text(&w.name)),
+                ("uwi".to_owned(), text(&w.uwi)),
+                ("api".to_owned(), text(&w.api)),
+                ("company".to_owned(), text(&w.company)),
+                ("field".to_owned(), text(&w.field)),
+                ("country".to_owned(), text(&w.country)),
+                ("lat".to_owned(), number(w.lat)),
+                ("lon".to_owned(), number(w.lon)),
+                ("location_confidence".to_owned(), text(&w.location_confidence)),
+                (
+                    GRID_CELL.to_owned(),
+                    Arc::new(Int64Array::from(vec![cell])) as ArrayRef,
+                ),
+                ("start".to_owned(), number(w.start)),
+                ("stop".to_owned(), number(w.stop)),
+                ("step".to_owned(), number(w.step)),
+                ("depth_unit".to_owned(), text(&w.depth_unit)),
+            ]);
+            let files = self.write(&table, &columns, 1, None, log.sha256).await?;
+            self.commit(&table, files, summary).await?;
+        }
+        Ok(snapshot)
+    }
+
+    /// Appends a well's tops (one commit; the same list again adds nothing).
+    pub async fn append_tops(&self, project: &ProjectId, tops: &TopList) -> Result<()> {
+        if tops.tops.is_empty() {
+            return Ok(());
+        }
+        let key = tops_key(tops)?;
+        let table = self.table(project, LakeTable::Tops).await?;
+        if committed(table.metadata(), &key).is_some() {
+            return Ok(());
+        }
+        let n = tops.tops.len();
+        let columns = HashMap::from([
+            (WELL_ID.to_owned(), repeat_str(&tops.well_id, n)),
+            (
+                "name".to_owned(),
+                strings(tops.tops.iter().map(|t| Some(t.name.as_str()))),
+            ),
+            (
+                "depth".to_owned(),
+                Arc::new(Float64Array::from_iter_values(tops.tops.iter().map(|t| t.depth))) as ArrayRef,
+            ),
+            (
+                "depth_unit".to_owned(),
+                strings(std::iter::repeat_n(tops.depth_unit.as_deref(), n)),
+            ),
+            (
+                "source".to_owned(),
+                strings(std::iter::repeat_n(tops.source.as_deref(), n)),
+            ),
+        ]);
+        let files = self.write(&table, &columns, n, None, &key).await?;
+        let source = tops.source.clone().unwrap_or_else(|| "tops".to_owned());
+        self.commit(&table, files, summary(&key, &source)).await?;
+        Ok(())
+    }
+
+    /// The table's commits, oldest first.
+    pub async fn snapshots(&self, project: &ProjectId, table: LakeTable) -> Result<Vec<SnapshotInfo>> {
+        let table = self.table(project, table).await?;
+        let metadata = table.metadata();
+        let current = metadata.current_snapshot_id();
+        let mut out: Vec<SnapshotInfo> = metadata
+            .snapshots()
+            .map(|s| {
+                let props = &s.summary().additional_properties;
+                SnapshotInfo {
+                    snapshot_id: s.snapshot_id(),
+                    timestamp_ms: s.timestamp_ms(),
+                    operation: s.summary().operation.as_str().to_owned(),
+                    added_rows: props.get("added-records").and_then(|v| v.parse().ok()),
+                    source_sha256: props.get(SOURCE_KEY).cloned(),
+                    source_file: props.get(SOURCE_FILE_KEY).cloned(),
+                    current: Some(s.snapshot_id()) == current,
+                }
+            })
+            .collect();
+        out.sort_by_key(|s| (s.timestamp_ms, s.snapshot_id));
+        Ok(out)
+    }
+
+    /// Registers `well_logs`, `wells`, `curves` and `tops` as they were at `as_of` in `ctx` (see
+    /// [`time_travel`]). A table that had no commit yet then is empty, with its first schema; the
+    /// project having no samples then is [`ErrorKind::NotFound`] naming its first commit's time.
+    pub async fn register_as_of(&self, ctx: &SessionContext, project: &ProjectId, as_of: AsOf) -> Result<()> {
+        let logs = self.table(project, LakeTable::WellLogs).await?;
+        // The catalogs' state to read: as of the same time, except for a snapshot id, where it is the
+        // state just before the next `well_logs` commit (an ingest commits its samples first, then its
+        // curves and well: those belong with snapshot S, the next file's do not).
+        let (logs_snapshot, at_ms) = match as_of {
+            AsOf::Snapshot(id) => {
+                let snapshot = logs.metadata().snapshot_by_id(id).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::NotFound,
+                        format!(
+                            "well_logs of project {project} has no snapshot {id}; `mudrock snapshots --project \
+                             {project}` lists them"
+                        ),
+                    )
+                })?;
+                let committed = snapshot.timestamp_ms();
+                let next = logs
+                    .metadata()
+                    .history()
+                    .iter()
+                    .map(|e| e.timestamp_ms)
+                    .filter(|&t| t > committed)
+                    .min();
+                (Some(id), next.map_or(i64::MAX, |t| t - 1))
+            }
+            AsOf::Timestamp(ms) => (time_travel::snapshot_at(logs.metadata(), ms), ms),
+        };
+        let Some(logs_snapshot) = logs_snapshot else {
+            let first = logs.metadata().history().iter().map(|e| e.timestamp_ms).min();
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                match first {
+                    Some(first) => format!(
+                        "project {project} had no well log data at {as_of}: its first ingest was committed at {}",
+                        time_travel::format_ms(first)
+                    ),
+                    None => format!("project {project} has no well log data in its Iceberg tables yet"),
+                },
+            ));
+        };
+        for table in LakeTable::ALL {
+            let loaded = match table {
+                LakeTable::WellLogs => logs.clone(),
+                other => self.table(project, other).await?,
+            };
+            let snapshot = match table {
+                LakeTable::WellLogs => Some(logs_snapshot),
+                _ => time_travel::snapshot_at(loaded.metadata(), at_ms),
+            };
+            let provider: Arc<dyn datafusion::catalog::TableProvider> = match snapshot {
+                Some(id) => Arc::new(
+                    IcebergStaticTableProvider::try_new_from_table_snapshot(loaded, id)
+                        .await
+                        .map_err(self.err("read a snapshot"))?,
+                ),
+                None => {
+                    let schema = iceberg::arrow::schema_to_arrow_schema(first_schema(loaded.metadata()))
+                        .map_err(self.err("read a schema"))?;
+                    Arc::new(
+                        MemTable::try_new(Arc::new(schema), vec![vec![]])
+                            .map_err(|e| Error::new(ErrorKind::Unexpected, e.to_string()))?,
+                    )
+                }
+            };
+            ctx.register_table(table.name(), provider)
+                .map_err(|e| Error::new(ErrorKind::Unexpected, e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Adds the log's new curves to `well_logs` and returns the table as it is then. Another ingest
+    /// adding the same curves at the same time is fine: the columns are looked for again after a
+    /// failed attempt.
+    async fn evolve(&self, project: &ProjectId, samples: &arrow_schema::Schema) -> Result<Table> {
+        const ATTEMPTS: usize = 5;
+        let mut last_error = None;
+        for _ in 0..ATTEMPTS {
+            let table = self.table(project, LakeTable::WellLogs).await?;
+            let missing = batch::missing_columns(table.metadata().current_schema(), samples)?;
+            if missing.is_empty() {
+                return Ok(table);
+            }
+            let tx = Transaction::new(&table);
+            let mut action = tx.update_schema();
+            for (name, t) in missing {
+                action = action.add_column(AddColumn::optional(name, iceberg::spec::Type::Primitive(t)));
+            }
+            let attempt = match action.apply(tx) {
+                Ok(tx) => tx.commit(self.inner.catalog.as_ref()).await,
+                Err(e) => Err(e),
+            };
+            match attempt {
+                Ok(table) => return Ok(table),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(self.err("add the new curves' columns")(
+            last_error
+                .unwrap_or_else(|| iceberg::Error::new(iceberg::ErrorKind::Unexpected, "no attempt made")),
+        ))
+    }
+
+    async fn has_well(&self, wells: &Table, well_id: &str) -> Result<bool> {
+        if wells.metadata().current_snapshot_id().is_none() {
+            return Ok(false);
+        }
+        let scan = wells
+            .scan()
+            .select([WELL_ID])
+            .with_filter(Reference::new(WELL_ID).equal_to(Datum::string(well_id)))
+            .build()
+            .map_err(self.err("scan wells"))?;
+        let batches: Vec<RecordBatch> = scan
+            .to_arrow()
+            .await
+            .map_err(self.err("scan wells"))?
+            .try_collect()
+            .await
+            .map_err(self.err("scan wells"))?;
+        Ok(batches.iter().any(|b| b.num_rows() > 0))
+    }
+
+    /// Writes rows as data files of `table` (not yet visible: see [`Lakehouse::commit`]).
+    async fn write(
+        &self,
+        table: &Table,
+        columns: &HashMap<String, ArrayRef>,
+        rows: usize,
+        partition: Option<Struct>,
+        source: &str,
+    ) -> Result<Vec<iceberg::spec::DataFile>> {
+        let metadata = table.metadata();
+        let schema = metadata.current_schema().clone();
+        let arrow_schema =
+            Arc::new(iceberg::arrow::schema_to_arrow_schema(&schema).map_err(self.err("convert a schema"))?);
+        let batch = batch::table_batch(&arrow_schema, columns, rows)?;
+        let partition_key = partition.map(|data| {
+            PartitionKey::new(
+                metadata.default_partition_spec().as_ref().clone(),
+                schema.clone(),
+                data,
+            )
+        });
+        let location = DefaultLocationGenerator::new(metadata).map_err(self.err("place a data file"))?;
+        // A name per attempt: two writers of the same source never write the same file.
+        let names = DefaultFileNameGenerator::new(
+            format!("{}-{}", &source[..source.len().min(16)], unique_suffix()),
+            None,
+            DataFileFormat::Parquet,
+        );
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let parquet = ParquetWriterBuilder::new(properties, schema);
+        let rolling = RollingFileWriterBuilder::new_with_default_file_size(
+            parquet,
+            table.file_io().clone(),
+            location,
+            names,
+        );
+        let mut writer = DataFileWriterBuilder::new(rolling)
+            .build(partition_key)
+            .await
+            .map_err(self.err("write a data file"))?;
+        writer.write(batch).await.map_err(self.err("write a data file"))?;
+        writer.close().await.map_err(self.err("write a data file"))
+    }
+
+    /// Makes data files visible in one snapshot (replayed on the new state when another writer won).
+    async fn commit(
+        &self,
+        table: &Table,
+        files: Vec<iceberg::spec::DataFile>,
+        summary: HashMap<String, String>,
+    ) -> Result<Table> {
+        let tx = Transaction::new(table);
+        let action = tx
+            .fast_append()
+            .add_data_files(files)
+            .set_snapshot_properties(summary);
+        let tx = action.apply(tx).map_err(self.err("commit"))?;
+        tx.commit(self.inner.catalog.as_ref())
+            .await
+            .map_err(self.err("commit"))
+    }
+}
+
+/// The snapshot that committed `source`, if any.
+fn committed(metadata: &TableMetadata, source: &str) -> Option<i64> {
+    metadata
+        .snapshots()
+        .find(|s| {
+            s.summary()
+                .additional_properties
+                .get(SOURCE_KEY)
+                .map(String::as_str)
+                == Some(source)
+        })
+        .map(|s| s.snapshot_id())
+}
+
+fn summary(source: &str, file: &str) -> HashMap<String, String> {
+    HashMap::from([
+        (SOURCE_KEY.to_owned(), source.to_owned()),
+        (SOURCE_FILE_KEY.to_owned(), file.to_owned()),
+    ])
+}
+
+/// The schema a table was created with (what an empty "as of" table shows).
+fn first_schema(metadata: &TableMetadata) -> &iceberg::spec::Schema {
+    metadata
+        .schemas_iter()
+        .min_by_key(|s| s.schema_id())
+        .map_or_else(|| metadata.current_schema().as_ref(), |s| s.as_ref())
+}
+
+/// The well's 1 km grid cell (core::spatial), `None` for coordinates that are not a point on Earth.
+pub fn grid_cell(lat: f64, lon: f64) -> Option<i64> {
+    let point = Point::new(lon, lat).ok()?;
+    let grid = CellGrid::new(DEFAULT_CELL_KM).ok()?;
+    i64::try_from(grid.cell_of(point).as_u64()).ok()
+}
+
+fn tops_key(tops: &TopList) -> Result<String> {
+    let json = serde_json::to_vec(tops).map_err(|e| Error::new(ErrorKind::Unexpected, e.to_string()))?;
+    Ok(format!(
+        "tops-{}",
+        hex::encode(&sha2::Sha256::digest(&json)[..16])
+    ))
+}
+
+use sha2::Digest as _;
+
+fn repeat_str(value: &str, rows: usize) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, rows)))
+}
+
+fn strings<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(StringArray::from_iter(values))
+}
+
+fn unique_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    // A clock-based fallback keeps names distinct enough if the OS has no randomness to give.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        bytes = (nanos ^ u64::from(std::process::id())).to_le_bytes();
+    }
+    hex::encode(bytes)
+}
+
+/// `sqlite://path?mode=rwc` → `path` (to create its folder).
+fn sqlite_path(uri: &str) -> Option<std::path::PathBuf> {
+    let rest = uri
+        .strip_prefix("sqlite://")
+        .or_else(|| uri.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+async fn pause_if_asked() {
+    if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
+        let _ = std::fs::write(&marker, b"paused before the well_logs commit\n");
+        tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+    }
+}
+
+fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
