@@ -109,7 +109,7 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
         /// Time travel: read the project's Iceberg tables as of a well_logs snapshot id (see `mudrock
-        /// snapshots`) or a time (2026-12-04T20:15:00Z; `2026-12-04 20:15:00` is UTC).
+        /// snapshots`), a time (2026-12-04T20:15:00Z; `2026-12-04 20:15:00` is UTC), or `now`.
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<AsOf>,
     },

@@ -492,6 +492,7 @@ impl Lakehouse {
                 (Some(id), next.map_or(i64::MAX, |t| t - 1))
             }
             AsOf::Timestamp(ms) => (time_travel::snapshot_at(logs.metadata(), ms), ms),
+            AsOf::Latest => (logs.metadata().current_snapshot_id(), i64::MAX),
         };
         let Some(logs_snapshot) = logs_snapshot else {
             let first = logs.metadata().history().iter().map(|e| e.timestamp_ms).min();

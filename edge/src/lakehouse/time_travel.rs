@@ -19,14 +19,20 @@ pub enum AsOf {
     Snapshot(i64),
     /// Milliseconds since the Unix epoch (UTC).
     Timestamp(i64),
+    /// The tables' current snapshots: the same SQL over the Iceberg tables as they are now.
+    Latest,
 }
 
 impl AsOf {
-    /// Parses what a user types: a snapshot id (digits), or a time as RFC 3339
+    /// Parses what a user types: `now` (or `latest`: the current snapshots), a snapshot id (digits), or
+    /// a time as RFC 3339
     /// (`2026-12-04T20:15:00Z`, `…+01:00`), `2026-12-04T20:15:00` / `2026-12-04 20:15:00` (UTC), or a
     /// date `2026-12-04` (its start, UTC).
     pub fn parse(text: &str) -> Result<AsOf> {
         let text = text.trim();
+        if text.eq_ignore_ascii_case("now") || text.eq_ignore_ascii_case("latest") {
+            return Ok(AsOf::Latest);
+        }
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
             return text.parse::<i64>().map(AsOf::Snapshot).map_err(|_| bad(text));
         }
@@ -51,8 +57,8 @@ fn bad(text: &str) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
         format!(
-            "as-of `{text}` is neither a snapshot id (digits, see `mudrock snapshots`) nor a time \
-             (2026-12-04T20:15:00Z, 2026-12-04 20:15:00 in UTC, or a date 2026-12-04)"
+            "as-of `{text}` is neither a snapshot id (digits, see `mudrock snapshots`), a time \
+             (2026-12-04T20:15:00Z, 2026-12-04 20:15:00 in UTC, or a date 2026-12-04) nor `now`"
         ),
     )
 }
@@ -62,6 +68,7 @@ impl fmt::Display for AsOf {
         match self {
             AsOf::Snapshot(id) => write!(f, "snapshot {id}"),
             AsOf::Timestamp(ms) => f.write_str(&format_ms(*ms)),
+            AsOf::Latest => f.write_str("now"),
         }
     }
 }
@@ -105,6 +112,8 @@ mod tests {
             AsOf::Timestamp(1_796_342_400_000)
         );
         assert_eq!(t.to_string(), "2026-12-04T20:15:00.000Z");
+        assert_eq!(AsOf::parse(" NOW ").unwrap(), AsOf::Latest);
+        assert_eq!(AsOf::parse("latest").unwrap(), AsOf::Latest);
     }
 
     #[test]

@@ -31,6 +31,7 @@ fn mudrock_demo_on_a_fresh_machine() {
         .arg("--no-serve")
         .current_dir(home.path())
         .env_remove("MUDROCK_DATA_DIR")
+        .env_remove("MUDROCK_ICEBERG_CATALOG")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -115,7 +116,47 @@ fn mudrock_demo_on_a_fresh_machine() {
     stray.sort();
     assert_eq!(
         stray,
-        ["catalog", "raw", "wells"],
+        ["catalog", "iceberg", "raw", "wells"],
         "nothing else in the project folder"
     );
+
+    // The same wells in the project's Iceberg tables (SQL catalog on the embedded SQLite file): one
+    // well_logs commit per demo file, readable with the same SQL.
+    for table in ["well_logs", "wells", "curves", "tops"] {
+        let metadata = project.join(format!("iceberg/{table}/metadata"));
+        assert!(metadata.is_dir(), "{}", metadata.display());
+    }
+    assert!(home.path().join(".mudrock/iceberg.db").is_file());
+    let run = |args: &[&str]| {
+        let out = Command::new(mudrock_bin())
+            .args(args)
+            .current_dir(home.path())
+            .env_remove("MUDROCK_DATA_DIR")
+            .env_remove("MUDROCK_ICEBERG_CATALOG")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    };
+    let snapshots = run(&["snapshots", "--project", "demo"]);
+    assert!(
+        snapshots.contains(&format!("{} snapshots", demo.len())),
+        "{snapshots}"
+    );
+    let wells = run(&[
+        "sql",
+        "--project",
+        "demo",
+        "--as-of",
+        "now",
+        "--format",
+        "csv",
+        "SELECT count(DISTINCT well_id) AS n FROM well_logs",
+    ]);
+    assert_eq!(wells.trim(), format!("n\n{}", demo.len()), "{wells}");
 }
