@@ -52,6 +52,7 @@ use mudrock_core::spatial::{CellGrid, DEFAULT_CELL_KM, Point};
 use mudrock_shared::tops::TopList;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use sha2::Digest as _;
 
 pub use config::{CatalogKind, LakehouseConfig};
 use errors::from_iceberg;
@@ -465,11 +466,20 @@ impl Lakehouse {
     /// Registers `well_logs`, `wells`, `curves` and `tops` as they were at `as_of` in `ctx` (see
     /// [`time_travel`]). A table that had no commit yet then is empty, with its first schema; the
     /// project having no samples then is [`ErrorKind::NotFound`] naming its first commit's time.
-    pub async fn register_as_of(&self, ctx: &SessionContext, project: &ProjectId, as_of: AsOf) -> Result<()> {
+    ///
+    /// Returns whether what was registered can never change: a snapshot id that a later `well_logs`
+    /// commit followed (the catalogs' state between the two is closed). Such a view may be cached.
+    pub async fn register_as_of(
+        &self,
+        ctx: &SessionContext,
+        project: &ProjectId,
+        as_of: AsOf,
+    ) -> Result<bool> {
         let logs = self.table(project, LakeTable::WellLogs).await?;
         // The catalogs' state to read: as of the same time, except for a snapshot id, where it is the
         // state just before the next `well_logs` commit (an ingest commits its samples first, then its
         // curves and well: those belong with snapshot S, the next file's do not).
+        let mut settled = false;
         let (logs_snapshot, at_ms) = match as_of {
             AsOf::Snapshot(id) => {
                 let snapshot = logs.metadata().snapshot_by_id(id).ok_or_else(|| {
@@ -489,6 +499,7 @@ impl Lakehouse {
                     .map(|e| e.timestamp_ms)
                     .filter(|&t| t > committed)
                     .min();
+                settled = next.is_some();
                 (Some(id), next.map_or(i64::MAX, |t| t - 1))
             }
             AsOf::Timestamp(ms) => (time_travel::snapshot_at(logs.metadata(), ms), ms),
@@ -534,7 +545,7 @@ impl Lakehouse {
             ctx.register_table(table.name(), provider)
                 .map_err(|e| Error::new(ErrorKind::Unexpected, e.to_string()))?;
         }
-        Ok(())
+        Ok(settled)
     }
 
     /// Adds the log's new curves to `well_logs` and returns the table as it is then. Another ingest
@@ -697,8 +708,6 @@ fn tops_key(tops: &TopList) -> Result<String> {
         hex::encode(&sha2::Sha256::digest(&json)[..16])
     ))
 }
-
-use sha2::Digest as _;
 
 fn repeat_str(value: &str, rows: usize) -> ArrayRef {
     Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, rows)))

@@ -13,7 +13,7 @@ use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::ScalarUDF;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use mudrock_core::cache::VersionSet;
+use mudrock_core::cache::{Lru, VersionSet};
 use mudrock_core::layout::{Layout, ProjectId};
 use object_store::ObjectStore;
 use object_store_opendal::OpendalStore;
@@ -110,7 +110,13 @@ struct Inner {
     projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
     /// The Iceberg tables that time-travel queries read (`SqlOptions::as_of`).
     lakehouse: OnceLock<Lakehouse>,
+    /// Sessions over a settled snapshot id (one a later commit followed): its tables never change, so the
+    /// session (tables and kept plans) serves every later query of it without asking the catalog again.
+    snapshot_sessions: StdMutex<Lru<(ProjectId, i64), Arc<SqlSession>>>,
 }
+
+/// Snapshot sessions kept (each holds four tables' metadata and up to `plan_cache_entries` plans).
+const SNAPSHOT_SESSIONS: u64 = 32;
 
 /// A project's current session and what rebuilding it needs.
 #[derive(Default)]
@@ -164,6 +170,7 @@ impl QueryEngine {
                 plan_counters: Arc::default(),
                 projects: StdMutex::default(),
                 lakehouse: OnceLock::new(),
+                snapshot_sessions: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
             }),
         }
     }
@@ -270,8 +277,17 @@ impl QueryEngine {
 
     /// A one-query session over the project's Iceberg tables as of `as_of` (iceberg-datafusion reads
     /// them through the catalog's own FileIO): same SQL, same functions, same read-only rule.
-    async fn session_as_of(&self, project: &ProjectId, as_of: AsOf) -> Result<SqlSession> {
+    async fn session_as_of(&self, project: &ProjectId, as_of: AsOf) -> Result<Arc<SqlSession>> {
         let inner = &self.inner;
+        let key = match as_of {
+            AsOf::Snapshot(id) => Some((project.clone(), id)),
+            AsOf::Timestamp(_) | AsOf::Latest => None,
+        };
+        if let Some(key) = &key
+            && let Some(session) = lock(&inner.snapshot_sessions).get(key)
+        {
+            return Ok(Arc::clone(session));
+        }
         let lakehouse = inner.lakehouse.get().ok_or_else(|| {
             Error::new(
                 ErrorKind::Unsupported,
@@ -288,12 +304,22 @@ impl QueryEngine {
             .with_default_features()
             .build();
         let ctx = SessionContext::new_with_state(state);
-        lakehouse.register_as_of(&ctx, project, as_of).await?;
+        let settled = lakehouse.register_as_of(&ctx, project, as_of).await?;
+        let key = key.filter(|_| settled);
+        // Plans are kept only where the session is (a settled snapshot's).
         let config = QueryConfig {
-            plan_cache_entries: 0,
+            plan_cache_entries: if key.is_some() {
+                inner.config.plan_cache_entries
+            } else {
+                0
+            },
             ..inner.config.clone()
         };
-        Ok(SqlSession::from_context(ctx, &config))
+        let session = Arc::new(SqlSession::from_context(ctx, &config));
+        if let Some(key) = key {
+            let _ = lock(&inner.snapshot_sessions).insert(key, Arc::clone(&session));
+        }
+        Ok(session)
     }
 
     fn slot(&self, project: &ProjectId) -> Arc<ProjectSlot> {

@@ -281,6 +281,13 @@ async fn time_travel_by_snapshot_id_and_by_time(s: Setup) {
         40
     );
     assert_eq!(count(&s, sql, Some(AsOf::Latest)).await, 40);
+    // A settled snapshot's session is kept: asked again, the same answer (from the kept session).
+    for _ in 0..2 {
+        assert_eq!(
+            count(&s, sql, Some(AsOf::Snapshot(first.snapshot_id.unwrap()))).await,
+            25
+        );
+    }
     // The catalogs travel with the samples: one well then, two now.
     assert_eq!(
         count(&s, "SELECT count(*) FROM wells", Some(AsOf::Timestamp(between))).await,
