@@ -298,12 +298,7 @@ impl QueryEngine {
             .with_memory_pool(Arc::clone(&inner.memory_pool))
             .build_arc()
             .map_err(|e| from_datafusion(e, &Hints::default()))?;
-        let state = SessionStateBuilder::new()
-            .with_config(inner.config.session_config())
-            .with_runtime_env(runtime)
-            .with_default_features()
-            .build();
-        let ctx = SessionContext::new_with_state(state);
+        let ctx = self.context(runtime);
         let settled = lakehouse.register_as_of(&ctx, project, as_of).await?;
         let key = key.filter(|_| settled);
         // Plans are kept only where the session is (a settled snapshot's).
@@ -336,12 +331,7 @@ impl QueryEngine {
         let inner = &self.inner;
         let url = project_url(project)?;
         let runtime = self.runtime(&url)?;
-        let state = SessionStateBuilder::new()
-            .with_config(inner.config.session_config())
-            .with_runtime_env(runtime)
-            .with_default_features()
-            .build();
-        let ctx = SessionContext::new_with_state(state);
+        let ctx = self.context(runtime);
         for function in &inner.functions {
             ctx.register_udf(function.clone());
         }
@@ -388,6 +378,16 @@ impl QueryEngine {
             },
             next_known,
         ))
+    }
+
+    /// A session with the engine's settings over `runtime`.
+    fn context(&self, runtime: Arc<RuntimeEnv>) -> SessionContext {
+        let state = SessionStateBuilder::new()
+            .with_config(self.inner.config.session_config())
+            .with_runtime_env(runtime)
+            .with_default_features()
+            .build();
+        SessionContext::new_with_state(state)
     }
 
     /// A runtime whose only object store is the project's, sharing the engine's footer cache and memory

@@ -124,34 +124,29 @@ fn depths(n: usize, start: f64) -> Vec<f64> {
     (0..n).map(|i| start + 0.5 * i as f64).collect()
 }
 
-/// A log of `n` rows with GR and RHOB.
-fn gr_rhob(uwi: &str, well: &str, n: usize) -> Bytes {
-    let d = depths(n, 1000.0);
+/// A log of `n` rows from `start` with GR and one more curve.
+fn two_curves(uwi: &str, well: &str, n: usize, start: f64, other: (&str, &str, f64)) -> Bytes {
+    let (name, unit, base) = other;
     las(
         uwi,
         well,
         0.5,
-        &d,
+        &depths(n, start),
         &[
             ("GR", "GAPI", (0..n).map(|i| 40.0 + i as f64).collect()),
-            ("RHOB", "G/C3", (0..n).map(|i| 2.2 + 0.001 * i as f64).collect()),
+            (name, unit, (0..n).map(|i| base + 0.001 * i as f64).collect()),
         ],
     )
 }
 
+/// A log of `n` rows with GR and RHOB.
+fn gr_rhob(uwi: &str, well: &str, n: usize) -> Bytes {
+    two_curves(uwi, well, n, 1000.0, ("RHOB", "G/C3", 2.2))
+}
+
 /// A log of `n` rows with GR and a curve the table has not seen (NPHI).
 fn gr_nphi(uwi: &str, well: &str, n: usize) -> Bytes {
-    let d = depths(n, 2000.0);
-    las(
-        uwi,
-        well,
-        0.5,
-        &d,
-        &[
-            ("GR", "GAPI", (0..n).map(|i| 60.0 + i as f64).collect()),
-            ("NPHI", "V/V", (0..n).map(|i| 0.2 + 0.001 * i as f64).collect()),
-        ],
-    )
+    two_curves(uwi, well, n, 2000.0, ("NPHI", "V/V", 0.2))
 }
 
 async fn count(setup: &Setup, sql: &str, as_of: Option<AsOf>) -> i64 {
