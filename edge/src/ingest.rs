@@ -120,6 +120,52 @@ impl Ingestor {
         indexed.into_iter().map(|(_, r)| r).collect()
     }
 
+    /// Puts every stored log of the project that its Iceberg tables lack into them, from the original
+    /// bytes kept under `raw/`: logs ingested before the tables existed, or with the tables off. Each goes
+    /// through the ordinary ingest (which finds the log catalogued and completes what is missing);
+    /// `on_done` sees each report. Logs already in the tables are not touched and not reported.
+    pub async fn backfill_tables<F>(&self, project: &ProjectId, on_done: F) -> Result<Vec<IngestReport>>
+    where
+        F: Fn(&IngestReport),
+    {
+        let lakehouse = self.lakehouse.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Unsupported,
+                "there are no Iceberg tables to fill: memory storage, or MUDROCK_ICEBERG_CATALOG=off",
+            )
+        })?;
+        let catalog = self.catalogs.load(project).await?;
+        let present = lakehouse.committed_sources(project, LakeTable::WellLogs).await?;
+        let missing: Vec<(String, String)> = catalog
+            .logs
+            .iter()
+            .filter(|l| !present.contains(&l.sha256))
+            .map(|l| (l.source_file.clone(), l.sha256.clone()))
+            .collect();
+        let reports = futures::stream::iter(missing)
+            .map(|(name, sha)| async move {
+                let bytes = match self.layout.raw_las(project, &sha) {
+                    Ok(path) => self.storage.download(&path).await,
+                    Err(e) => Err(layout_error(e)),
+                };
+                match bytes {
+                    Ok(bytes) => self.ingest_bytes(project, &name, bytes).await,
+                    Err(e) => {
+                        let mut report = IngestReport::new(name);
+                        report.sha256 = Some(sha);
+                        report.status = IngestStatus::Failed;
+                        report.reason = Some(format!("the original bytes under raw/ cannot be read: {e}"));
+                        report
+                    }
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .inspect(|report| on_done(report))
+            .collect()
+            .await;
+        Ok(reports)
+    }
+
     /// Reads one file from disk and ingests it.
     pub async fn ingest_file(&self, project: &ProjectId, path: &Path) -> IngestReport {
         let shown = path.display().to_string();

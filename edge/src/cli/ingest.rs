@@ -9,6 +9,7 @@ use super::{output, progress};
 use crate::discover;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
+use crate::lakehouse::LakeTable;
 use crate::report::IngestReport;
 
 pub async fn run(
@@ -27,6 +28,42 @@ pub async fn run(
     let reports = ingest_with_progress(ingestor, project, &files).await;
     if json {
         output::print(&output::json(&reports)?)?;
+    } else {
+        output::print(&output::ingest_table(&reports))?;
+        output::print(&output::ingest_details(&reports))?;
+    }
+    Ok(exit_code(&reports))
+}
+
+/// `mudrock backfill --project P [--json]`: the project's stored logs that its Iceberg tables lack, put in.
+pub async fn backfill(ingestor: &Ingestor, project: &ProjectId, json: bool) -> Result<ExitCode> {
+    let catalog = ingestor.catalogs().load(project).await?;
+    let present = match ingestor.lakehouse() {
+        Some(lakehouse) => lakehouse.committed_sources(project, LakeTable::WellLogs).await?,
+        None => Default::default(),
+    };
+    let bar = progress::bar(
+        catalog
+            .logs
+            .iter()
+            .filter(|l| !present.contains(&l.sha256))
+            .count(),
+    );
+    let reports = ingestor
+        .backfill_tables(project, |report| {
+            bar.set_message(report.path.clone());
+            bar.inc(1);
+        })
+        .await;
+    bar.finish_and_clear();
+    let reports = reports?;
+    if json {
+        output::print(&output::json(&reports)?)?;
+    } else if reports.is_empty() {
+        output::print(&format!(
+            "every stored log of {project} ({}) is in its Iceberg tables already\n",
+            catalog.logs.len()
+        ))?;
     } else {
         output::print(&output::ingest_table(&reports))?;
         output::print(&output::ingest_details(&reports))?;

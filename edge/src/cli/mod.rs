@@ -113,6 +113,15 @@ enum Command {
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<AsOf>,
     },
+    /// Put every stored log of a project into its Iceberg tables (logs ingested before the tables
+    /// existed, or with MUDROCK_ICEBERG_CATALOG=off), from the original bytes kept under raw/.
+    Backfill {
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+        /// Print the per-file reports as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the commits (snapshots) of a project's Iceberg table, oldest first: ids for `sql --as-of`.
     Snapshots {
         #[arg(long, value_parser = parse_project)]
@@ -246,6 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
             .await
         }
+        Command::Backfill { project, json } => ingest::backfill(&ingestor, &project, json).await,
         Command::Snapshots { project, table, json } => snapshots::run(&ingestor, &project, table, json).await,
         Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
         Command::Publish { project, edge, token } => publish::run(&ingestor, &project, &edge, &token).await,

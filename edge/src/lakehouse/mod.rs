@@ -270,6 +270,16 @@ impl Lakehouse {
         batch::missing_columns(table.metadata().current_schema(), &samples.schema()).map(|_| ())
     }
 
+    /// The sources (LAS files' SHA-256) the table has commits of.
+    pub async fn committed_sources(&self, project: &ProjectId, table: LakeTable) -> Result<HashSet<String>> {
+        let table = self.table(project, table).await?;
+        Ok(table
+            .metadata()
+            .snapshots()
+            .filter_map(|s| s.summary().additional_properties.get(SOURCE_KEY).cloned())
+            .collect())
+    }
+
     /// Whether a commit of this source (a LAS file's SHA-256) is in the table.
     pub async fn contains(&self, project: &ProjectId, table: LakeTable, sha256: &str) -> Result<bool> {
         Ok(committed(self.table(project, table).await?.metadata(), sha256).is_some())
@@ -514,7 +524,10 @@ impl Lakehouse {
                         "project {project} had no well log data at {as_of}: its first ingest was committed at {}",
                         time_travel::format_ms(first)
                     ),
-                    None => format!("project {project} has no well log data in its Iceberg tables yet"),
+                    None => format!(
+                        "project {project} has no well log data in its Iceberg tables yet (logs ingested while \
+                         the tables were off go in with `mudrock backfill --project {project}`)"
+                    ),
                 },
             ));
         };

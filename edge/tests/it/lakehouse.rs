@@ -759,3 +759,49 @@ async fn a_lost_commit_race_without_retries_is_a_conflict_and_commits_nothing_ha
         assert!(matches!(c.added_rows, Some(10..=13)), "{c:?}");
     }
 }
+
+#[test]
+fn backfill_puts_logs_ingested_without_tables_into_them_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = (0..3)
+        .map(|i| {
+            let path = dir.path().join(format!("b{i}.las"));
+            std::fs::write(
+                &path,
+                gr_rhob(&format!("UWI-BF-{i}"), &format!("Backfill {i}"), 30 + i),
+            )
+            .unwrap();
+            path
+        })
+        .collect();
+    // Ingested with the tables off: the Parquet layout only.
+    run_ok(
+        mudrock(dir.path())
+            .env("MUDROCK_ICEBERG_CATALOG", "off")
+            .args(["ingest", "--project", "p"])
+            .args(&files),
+    );
+    let out = mudrock(dir.path())
+        .args(["sql", "--project", "p", "--as-of", "now", "SELECT 1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no well log data in its Iceberg tables yet"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Backfill from the kept raw bytes: every row, once.
+    let text = run_ok(mudrock(dir.path()).args(["backfill", "--project", "p"]));
+    assert!(text.contains("3 ingested"), "{text}");
+    assert_eq!(
+        sql_count(dir.path(), "SELECT count(*) FROM well_logs", "now"),
+        30 + 31 + 32
+    );
+    let text = run_ok(mudrock(dir.path()).args(["backfill", "--project", "p"]));
+    assert!(text.contains("in its Iceberg tables already"), "{text}");
+    assert_eq!(
+        sql_count(dir.path(), "SELECT count(*) FROM well_logs", "now"),
+        30 + 31 + 32
+    );
+}
