@@ -69,6 +69,10 @@ pub struct IngestedFile {
     pub bytes: u64,
     pub seconds: f64,
     pub warnings: Vec<IngestWarning>,
+    /// The project's `well_logs` Iceberg snapshot holding the file's samples: what `?as_of=` takes to read
+    /// the project as it was right after this file. Absent where the server keeps no Iceberg tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

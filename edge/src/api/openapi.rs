@@ -272,7 +272,7 @@ fn schemas() -> Value {
         "IngestResponse": { "type": "object", "properties": { "project_id": s("string"), "files": { "type": "array", "items": {
             "type": "object", "properties": { "file": s("string"), "status": { "type": "string", "enum": ["ok", "unchanged", "rejected", "failed"] },
             "reason": opt("string"), "well_id": opt("string"), "log_id": opt("string"), "rows": s("integer"),
-            "warnings": { "type": "array", "items": s("object") } } } } } }
+            "snapshot_id": s("integer"), "warnings": { "type": "array", "items": s("object") } } } } } }
     })
 }
 

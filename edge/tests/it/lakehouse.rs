@@ -607,6 +607,26 @@ async fn the_sql_route_travels_in_time_with_as_of() {
     let unknown = post("?as_of=42".to_owned()).await.unwrap();
     assert_eq!(unknown.status(), 404);
     assert_eq!(post(String::new()).await.unwrap().status(), 200);
+
+    // An upload says which snapshot holds it; reading as of that snapshot sees the upload.
+    let part = reqwest::multipart::Part::bytes(gr_rhob("UWI-U", "Uniform 1", 5).to_vec()).file_name("u.las");
+    let up = http
+        .post(format!("{}/v1/projects/{}/ingest", server.url(), s.project))
+        .bearer_auth(TOKEN)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), 200);
+    let up: mudrock_shared::IngestResponse = up.json().await.unwrap();
+    let snapshot = up.files[0].snapshot_id.expect("the upload's snapshot");
+    let then: serde_json::Value = post(format!("?as_of={snapshot}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rows(then.clone()), Some(25), "{then}");
 }
 
 // ---- Faults: each names the catalog and says what to do; nothing half-committed ---------------------

@@ -79,6 +79,7 @@ fn ingested(r: IngestReport) -> IngestedFile {
         bytes: r.bytes,
         seconds: r.seconds,
         warnings: r.warnings,
+        snapshot_id: r.snapshot_id,
     }
 }
 
