@@ -120,29 +120,36 @@ impl Ingestor {
         indexed.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// Puts every stored log of the project that its Iceberg tables lack into them, from the original
-    /// bytes kept under `raw/`: logs ingested before the tables existed, or with the tables off. Each goes
-    /// through the ordinary ingest (which finds the log catalogued and completes what is missing);
-    /// `on_done` sees each report. Logs already in the tables are not touched and not reported.
-    pub async fn backfill_tables<F>(&self, project: &ProjectId, on_done: F) -> Result<Vec<IngestReport>>
-    where
-        F: Fn(&IngestReport),
-    {
-        let lakehouse = self.lakehouse.as_ref().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Unsupported,
-                "there are no Iceberg tables to fill: memory storage, or MUDROCK_ICEBERG_CATALOG=off",
-            )
-        })?;
+    /// The project's stored logs that its Iceberg tables lack (logs ingested before the tables existed,
+    /// or with the tables off), as (source file name, SHA-256), in catalog order.
+    pub async fn logs_missing_from_tables(&self, project: &ProjectId) -> Result<Vec<(String, String)>> {
+        let lakehouse = self
+            .lakehouse
+            .as_ref()
+            .ok_or_else(|| crate::lakehouse::no_tables("backfill"))?;
         let catalog = self.catalogs.load(project).await?;
         let present = lakehouse.committed_sources(project, LakeTable::WellLogs).await?;
-        let missing: Vec<(String, String)> = catalog
+        Ok(catalog
             .logs
             .iter()
             .filter(|l| !present.contains(&l.sha256))
             .map(|l| (l.source_file.clone(), l.sha256.clone()))
-            .collect();
-        let reports = futures::stream::iter(missing)
+            .collect())
+    }
+
+    /// Puts `missing` (from [`Ingestor::logs_missing_from_tables`]) into the Iceberg tables from the
+    /// original bytes kept under `raw/`. Each goes through the ordinary ingest, which finds the log
+    /// catalogued and completes what is missing; `on_done` sees each report.
+    pub async fn backfill_tables<F>(
+        &self,
+        project: &ProjectId,
+        missing: Vec<(String, String)>,
+        on_done: F,
+    ) -> Vec<IngestReport>
+    where
+        F: Fn(&IngestReport),
+    {
+        futures::stream::iter(missing)
             .map(|(name, sha)| async move {
                 let bytes = match self.layout.raw_las(project, &sha) {
                     Ok(path) => self.storage.download(&path).await,
@@ -162,8 +169,7 @@ impl Ingestor {
             .buffer_unordered(self.concurrency)
             .inspect(|report| on_done(report))
             .collect()
-            .await;
-        Ok(reports)
+            .await
     }
 
     /// Reads one file from disk and ingests it.

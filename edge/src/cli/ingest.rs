@@ -9,7 +9,6 @@ use super::{output, progress};
 use crate::discover;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
-use crate::lakehouse::LakeTable;
 use crate::report::IngestReport;
 
 pub async fn run(
@@ -37,32 +36,20 @@ pub async fn run(
 
 /// `mudrock backfill --project P [--json]`: the project's stored logs that its Iceberg tables lack, put in.
 pub async fn backfill(ingestor: &Ingestor, project: &ProjectId, json: bool) -> Result<ExitCode> {
-    let catalog = ingestor.catalogs().load(project).await?;
-    let present = match ingestor.lakehouse() {
-        Some(lakehouse) => lakehouse.committed_sources(project, LakeTable::WellLogs).await?,
-        None => Default::default(),
-    };
-    let bar = progress::bar(
-        catalog
-            .logs
-            .iter()
-            .filter(|l| !present.contains(&l.sha256))
-            .count(),
-    );
+    let missing = ingestor.logs_missing_from_tables(project).await?;
+    let bar = progress::bar(missing.len());
     let reports = ingestor
-        .backfill_tables(project, |report| {
+        .backfill_tables(project, missing, |report| {
             bar.set_message(report.path.clone());
             bar.inc(1);
         })
         .await;
     bar.finish_and_clear();
-    let reports = reports?;
     if json {
         output::print(&output::json(&reports)?)?;
     } else if reports.is_empty() {
         output::print(&format!(
-            "every stored log of {project} ({}) is in its Iceberg tables already\n",
-            catalog.logs.len()
+            "every stored log of {project} is in its Iceberg tables already\n"
         ))?;
     } else {
         output::print(&output::ingest_table(&reports))?;

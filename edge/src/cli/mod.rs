@@ -23,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
 use crate::lakehouse::{AsOf, LakeTable, Lakehouse, LakehouseConfig};
 use crate::metadata::{CachedStore, MetadataStore, SqlStore};
+use crate::query::QueryEngine;
 use crate::storage::{S3Config, StorageConfig, StorageManager};
 
 #[derive(Debug, Parser)]
@@ -290,6 +291,15 @@ async fn open_lakehouse(cli: &Cli) -> Result<Option<Lakehouse>> {
     match LakehouseConfig::for_storage(&storage_config(cli)?, catalog)? {
         Some(config) => Ok(Some(Lakehouse::open(config).await?)),
         None => Ok(None),
+    }
+}
+
+/// The query engine over the ingestor's storage, answering time travel from its Iceberg tables (if any).
+fn query_engine(ingestor: &Ingestor) -> QueryEngine {
+    let engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
+    match ingestor.lakehouse() {
+        Some(lakehouse) => engine.with_lakehouse(lakehouse.clone()),
+        None => engine,
     }
 }
 

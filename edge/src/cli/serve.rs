@@ -21,7 +21,6 @@ use crate::api::{ApiConfig, ApiState, Tokens};
 use crate::cache::{CacheConfig, Caches};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
-use crate::query::QueryEngine;
 
 /// The environment variable holding `token=project,project;token=*`.
 pub const ENV_TOKENS: &str = "MUDROCK_TOKENS";
@@ -118,10 +117,7 @@ pub async fn run(
         ingestor.storage(),
         ingestor.layout(),
     )?);
-    let mut engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
-    if let Some(lakehouse) = ingestor.lakehouse() {
-        engine = engine.with_lakehouse(lakehouse.clone());
-    }
+    let engine = super::query_engine(ingestor);
     let state = ApiState::new(ingestor.clone(), engine, caches, tokens, config)?;
     let listener = bind(args.addr).await?;
     let addr = listener.local_addr()?;

@@ -7,18 +7,15 @@ use comfy_table::{Table, presets};
 use mudrock_core::layout::ProjectId;
 
 use super::output;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::ingest::Ingestor;
-use crate::lakehouse::LakeTable;
 use crate::lakehouse::time_travel::format_ms;
+use crate::lakehouse::{LakeTable, no_tables};
 
 pub async fn run(ingestor: &Ingestor, project: &ProjectId, table: LakeTable, json: bool) -> Result<ExitCode> {
-    let lakehouse = ingestor.lakehouse().ok_or_else(|| {
-        Error::new(
-            ErrorKind::Unsupported,
-            "no Iceberg tables here: memory storage, or MUDROCK_ICEBERG_CATALOG=off",
-        )
-    })?;
+    let lakehouse = ingestor
+        .lakehouse()
+        .ok_or_else(|| no_tables("listing snapshots"))?;
     let snapshots = lakehouse.snapshots(project, table).await?;
     if json {
         output::print(&output::json(&snapshots)?)?;

@@ -25,7 +25,7 @@ use super::output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
 use crate::lakehouse::AsOf;
-use crate::query::{QueryEngine, SqlOptions, SqlStream};
+use crate::query::{SqlOptions, SqlStream};
 
 /// Rows the table format shows when `--limit` is not given.
 pub const TABLE_DEFAULT_LIMIT: usize = 1000;
@@ -57,10 +57,7 @@ pub async fn run(
             "Parquet is binary: write it to a file with --output FILE, or redirect stdout",
         ));
     }
-    let mut engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
-    if let Some(lakehouse) = ingestor.lakehouse() {
-        engine = engine.with_lakehouse(lakehouse.clone());
-    }
+    let engine = super::query_engine(ingestor);
     let limit = match (format, limit) {
         (_, Some(n)) => Some(n),
         (SqlFormat::Table, None) => Some(TABLE_DEFAULT_LIMIT),

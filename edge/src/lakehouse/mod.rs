@@ -73,6 +73,16 @@ pub const SOURCE_FILE_KEY: &str = "mudrock.source-file";
 /// for tests; documented so that nobody is surprised by it.
 pub const PAUSE_BEFORE_COMMIT_ENV: &str = "MUDROCK_FAULT_PAUSE_BEFORE_ICEBERG_COMMIT";
 
+/// What asking for the tables says where a deployment keeps none; `what` names what needed them.
+pub fn no_tables(what: &str) -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        format!(
+            "{what} needs the Iceberg tables, and there are none here (memory storage, or MUDROCK_ICEBERG_CATALOG=off)"
+        ),
+    )
+}
+
 /// A project's Iceberg tables in one catalog. Cheap to clone.
 #[derive(Clone)]
 pub struct Lakehouse {

@@ -288,12 +288,10 @@ impl QueryEngine {
         {
             return Ok(Arc::clone(session));
         }
-        let lakehouse = inner.lakehouse.get().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Unsupported,
-                "time travel reads the Iceberg tables, and this server keeps none (memory storage, or                  MUDROCK_ICEBERG_CATALOG=off)",
-            )
-        })?;
+        let lakehouse = inner
+            .lakehouse
+            .get()
+            .ok_or_else(|| crate::lakehouse::no_tables("time travel"))?;
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_pool(Arc::clone(&inner.memory_pool))
             .build_arc()

@@ -825,3 +825,23 @@ fn backfill_puts_logs_ingested_without_tables_into_them_once() {
         30 + 31 + 32
     );
 }
+
+#[tokio::test]
+async fn time_travel_without_tables_says_why() {
+    let storage = StorageManager::memory().unwrap();
+    let engine = QueryEngine::new(storage, Layout::new("").unwrap());
+    let options = SqlOptions {
+        as_of: Some(AsOf::Latest),
+        ..SqlOptions::default()
+    };
+    let err = engine
+        .sql_collect(&unique_project("none"), "SELECT 1", options)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(
+        err.to_string().contains("time travel needs the Iceberg tables"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("MUDROCK_ICEBERG_CATALOG=off"), "{err}");
+}
