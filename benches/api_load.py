@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The cached HTTP API under load: `mudrock serve` on 127.0.0.1 against a mix of one-well depth windows.
 
-Run through benches/api_load.sh (it builds the release binary and checks for oha). Phases, each on a fresh
+Run through benches/api_load.sh (it builds the `dist` binary and checks for oha). Phases, each on a fresh
 server process over the same data (the six demo wells, ingested once):
 
 1. uncached: distinct windows asked once each, one client, L3 off — the engine's latency (p50, p90);
@@ -20,7 +20,7 @@ The server's peak RSS (VmHWM) is reported against its L1 budget after each phase
    Parquet file through MudRock's SQL route, served by `roapi -t well_logs=FILE`, and the same windows as
    phase 1 sent as SQL to its `POST /api/sql`, one client — beside MudRock's uncached and cached figures.
 
-    python3 benches/api_load.py --bin target/release/mudrock [--duration 60] [--rate 20000]
+    python3 benches/api_load.py --bin target/dist/mudrock [--duration 60] [--rate 20000]
 """
 import argparse, bisect, http.client, json, os, pathlib, platform, random, re, shutil, signal, statistics
 import subprocess, sys, tempfile, time, urllib.parse

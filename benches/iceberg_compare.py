@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "release" / "mudrock"
+BIN = ROOT / "target" / "dist" / "mudrock"
 
 
 def write_las(path: Path, well: int, rows: int, extra_curves: int) -> None:
@@ -102,7 +102,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     if not BIN.exists():
-        subprocess.run(["cargo", "build", "--release", "-p", "mudrock-edge", "--bin", "mudrock"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--profile", "dist", "-p", "mudrock-edge", "--bin", "mudrock"], cwd=ROOT, check=True)
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

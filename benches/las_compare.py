@@ -45,10 +45,10 @@ def main():
                   key=lambda p: p.stat().st_size, reverse=True)[: args.real]
     files = [synth, *real]
 
-    print("building las_bench (release)", file=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "mudrock-benches", "--bin", "las_bench"],
+    print("building las_bench (profile dist)", file=sys.stderr)
+    subprocess.run(["cargo", "build", "--profile", "dist", "-q", "-p", "mudrock-benches", "--bin", "las_bench"],
                    check=True, cwd=root)
-    las_bench = str(target / "release" / "las_bench")
+    las_bench = str(target / "dist" / "las_bench")
 
     rows = []
     for f in files:

@@ -125,16 +125,17 @@ def main() -> None:
 
     allocators = a.allocators.split(",")
     binaries = {}
-    # The system-allocator build first: the plain build last leaves target/release/sql_bench on mimalloc.
+    # The system-allocator build first: the plain build last leaves target/dist/sql_bench on mimalloc. The
+    # `dist` profile (Cargo.toml) is what MudRock ships: whole-program LTO.
     for alloc in sorted(allocators, key=lambda x: x != "system"):
-        print(f"building sql_bench on {alloc} (release)", file=sys.stderr)
-        build = ["cargo", "build", "--release", "-q", "-p", "mudrock-benches", "--bin", "sql_bench"]
+        print(f"building sql_bench on {alloc} (profile dist)", file=sys.stderr)
+        build = ["cargo", "build", "--profile", "dist", "-q", "-p", "mudrock-benches", "--bin", "sql_bench"]
         if alloc == "system":
-            build = ["cargo", "rustc", "--release", "-q", "-p", "mudrock-benches", "--bin", "sql_bench", "--",
-                     "--cfg", "mudrock_system_alloc"]
+            build = ["cargo", "rustc", "--profile", "dist", "-q", "-p", "mudrock-benches", "--bin", "sql_bench",
+                     "--", "--cfg", "mudrock_system_alloc"]
         subprocess.run(build, check=True, cwd=root)
         binaries[alloc] = data / f"sql_bench_{alloc}"
-        shutil.copy2(target / "release" / "sql_bench", binaries[alloc])
+        shutil.copy2(target / "dist" / "sql_bench", binaries[alloc])
 
     fusion, by_key = {}, {}
     for alloc in allocators:

@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Conflict,
     /// A service is temporarily unreachable or rate limited; trying again later may work.
     Unavailable,
+    /// The work ran longer than its time limit and was cancelled (a query past the query timeout).
+    /// Not retryable as it is: the same work would take as long again; it has to be made smaller.
+    Timeout,
     /// Configuration is missing or inconsistent.
     ConfigInvalid,
     /// Anything else: a bug or an unclassified failure of a dependency.
@@ -34,6 +37,7 @@ impl ErrorKind {
             ErrorKind::PermissionDenied => "PermissionDenied",
             ErrorKind::Conflict => "Conflict",
             ErrorKind::Unavailable => "Unavailable",
+            ErrorKind::Timeout => "Timeout",
             ErrorKind::ConfigInvalid => "ConfigInvalid",
             ErrorKind::Unexpected => "Unexpected",
         }

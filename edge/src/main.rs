@@ -1,7 +1,7 @@
 //! The `mudrock` binary; everything it does is in `mudrock_edge::cli`.
 //!
 //! Its allocator is mimalloc: measured faster than glibc's malloc for the query engine and the cached
-//! HTTP API (benches/RESULTS.md). `cargo rustc --release -p mudrock-edge --bin mudrock -- --cfg
+//! HTTP API (benches/RESULTS.md). `cargo rustc --profile dist -p mudrock-edge --bin mudrock -- --cfg
 //! mudrock_system_alloc` builds the same binary on the system allocator, for that side-by-side.
 
 #[cfg(not(any(target_arch = "wasm32", mudrock_system_alloc)))]
@@ -9,5 +9,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    mudrock_edge::c_heap::keep_freed_memory();
     mudrock_edge::cli::main()
 }

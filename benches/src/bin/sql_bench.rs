@@ -30,7 +30,7 @@ use mudrock_benches::median;
 use mudrock_edge::query::{QueryConfig, SqlOptions, SqlSession};
 use serde_json::{Value, json};
 
-// The `mudrock` binary's allocator (edge/src/main.rs); `cargo rustc --release -p mudrock-benches --bin
+// The `mudrock` binary's allocator (edge/src/main.rs); `cargo rustc --profile dist -p mudrock-benches --bin
 // sql_bench -- --cfg mudrock_system_alloc` builds this bench on the system allocator instead.
 #[cfg(not(mudrock_system_alloc))]
 #[global_allocator]
@@ -209,6 +209,8 @@ fn rows_json(batches: &[RecordBatch]) -> Result<Vec<Value>> {
 }
 
 fn main() -> Result<()> {
+    // As the `mudrock` binary does (edge/src/main.rs).
+    mudrock_edge::c_heap::keep_freed_memory();
     let args = parse_args()?;
     let mut results = Vec::new();
     for &threads in &args.threads {

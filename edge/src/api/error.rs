@@ -125,6 +125,7 @@ mod tests {
             (ErrorKind::InvalidInput, ErrorCode::BadRequest, 400),
             (ErrorKind::Conflict, ErrorCode::Conflict, 409),
             (ErrorKind::Unavailable, ErrorCode::Unavailable, 503),
+            (ErrorKind::Timeout, ErrorCode::QueryTimeout, 504),
             (ErrorKind::Unexpected, ErrorCode::Internal, 500),
         ];
         for (kind, code, status) in cases {

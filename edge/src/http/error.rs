@@ -135,6 +135,7 @@ impl From<Error> for ApiError {
             ErrorKind::InvalidInput | ErrorKind::Unsupported => ErrorCode::BadRequest,
             ErrorKind::Conflict => ErrorCode::Conflict,
             ErrorKind::Unavailable => ErrorCode::Unavailable,
+            ErrorKind::Timeout => ErrorCode::QueryTimeout,
             // Storage refusing the server, a bad server configuration, a bug: not the caller's doing.
             _ => ErrorCode::Internal,
         };

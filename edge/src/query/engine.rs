@@ -190,7 +190,7 @@ impl QueryEngine {
     ///
     /// Errors: [`ErrorKind::InvalidInput`] for SQL that does not parse, is not a query, or names an
     /// unknown table, column or function (the message says which and what exists);
-    /// [`ErrorKind::NotFound`] for a project with no data; [`ErrorKind::Unavailable`] when the timeout
+    /// [`ErrorKind::NotFound`] for a project with no data; [`ErrorKind::Timeout`] when the timeout
     /// passed (the query is cancelled).
     pub async fn sql(&self, project: &ProjectId, sql: &str, options: SqlOptions) -> Result<SqlStream> {
         let deadline = options.timeout.map(|t| tokio::time::Instant::now() + t);

@@ -41,6 +41,7 @@ mod udf;
 mod well_logs;
 
 pub use engine::{QueryConfig, QueryEngine, TableInfo};
+pub use readonly::is_refusal as is_read_only_refusal;
 pub use session::{PlanCacheStats, SqlSession};
 pub use stream::{SqlOptions, SqlResult, SqlStream};
 pub use udf::registered_functions;

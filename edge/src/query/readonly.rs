@@ -48,6 +48,15 @@ fn leading_keywords(statement: &SqlStatement) -> String {
     }
 }
 
+/// The context key a refusal carries (the refused statement's leading words): how callers tell "not
+/// allowed here" from "not valid SQL" without reading the message.
+const REFUSED_STATEMENT: &str = "refused_statement";
+
+/// Whether `err` is this module's refusal of a statement that would change something.
+pub fn is_refusal(err: &Error) -> bool {
+    err.kind() == ErrorKind::InvalidInput && err.context(REFUSED_STATEMENT).is_some()
+}
+
 fn refused(what: &str) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
@@ -56,7 +65,7 @@ fn refused(what: &str) -> Error {
              SHOW TABLES); data changes only through ingest"
         ),
     )
-    .with_context("statement", what)
+    .with_context(REFUSED_STATEMENT, what)
 }
 
 #[cfg(test)]
@@ -109,7 +118,8 @@ mod tests {
         ] {
             let err = check(&parse(sql)).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidInput, "{sql}");
-            assert_eq!(err.context("statement"), Some(name), "{sql}: {err}");
+            assert_eq!(err.context(REFUSED_STATEMENT), Some(name), "{sql}: {err}");
+            assert!(is_refusal(&err), "{sql}: {err}");
             assert!(err.message().contains("read-only"), "{sql}: {err}");
         }
     }

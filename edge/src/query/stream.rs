@@ -187,7 +187,7 @@ pub(crate) fn timeout_error(timeout: Option<Duration>) -> Error {
         .map(|t| format!("{:.1} s", t.as_secs_f64()))
         .unwrap_or_else(|| "time".to_owned());
     Error::new(
-        ErrorKind::Unavailable,
+        ErrorKind::Timeout,
         format!(
             "the query ran longer than its {limit} limit and was cancelled: narrow it (fewer wells, a depth \
              range, fewer columns) or allow more time"

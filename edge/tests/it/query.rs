@@ -485,7 +485,7 @@ async fn row_limits_are_reported_and_timeouts_cancel() {
         )
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.context("timeout_ms"), Some("300"));
     assert!(err.message().contains("cancelled"), "{err}");
     assert!(

@@ -152,18 +152,8 @@ pub async fn window(
     } else {
         load.await.map(Arc::new)
     }
-    .map_err(window_error)?;
+    .map_err(ApiError::from)?;
     respond(format, &encoded, cacheable.then_some(&response_key), row_limit)
-}
-
-/// The engine's errors on a window: a timeout is 504, the rest as the backend's kinds say (the SQL is
-/// the planner's, so an engine refusal is about the request — 400 — or the server's fault).
-fn window_error(err: crate::Error) -> ApiError {
-    if err.kind() == crate::ErrorKind::Unavailable && err.context("timeout_ms").is_some() {
-        ApiError::from_error_as(ErrorCode::QueryTimeout, err)
-    } else {
-        ApiError::from(err)
-    }
 }
 
 /// Runs a window's SQL on the engine (the query runtime), within the query timeout and the row limit.
@@ -179,8 +169,7 @@ async fn run_window(state: &ApiState, project: &ProjectId, sql: &str) -> crate::
     let collect = super::sql::collect(state, project.clone(), sql.to_owned(), options);
     let result = tokio::time::timeout(timeout, collect).await.map_err(|_| {
         let message = super::sql::timed_out(timeout).message().to_owned();
-        crate::Error::new(crate::ErrorKind::Unavailable, message)
-            .with_context("timeout_ms", timeout.as_millis())
+        crate::Error::new(crate::ErrorKind::Timeout, message).with_context("timeout_ms", timeout.as_millis())
     })??;
     if result.truncated {
         let message = format!(

@@ -36,15 +36,8 @@ pub const MAX_SQL_BYTES: usize = 256 << 10;
 /// The engine's errors on a query, as the codes a SQL client branches on.
 pub fn sql_error(err: Error) -> ApiError {
     let code = match err.kind() {
-        ErrorKind::InvalidInput | ErrorKind::Unsupported => {
-            // The engine refuses statements other than queries with this wording (query/readonly.rs).
-            if err.message().contains("read-only") {
-                ErrorCode::ReadOnly
-            } else {
-                ErrorCode::InvalidSql
-            }
-        }
-        ErrorKind::Unavailable if err.context("timeout_ms").is_some() => ErrorCode::QueryTimeout,
+        _ if crate::query::is_read_only_refusal(&err) => ErrorCode::ReadOnly,
+        ErrorKind::InvalidInput | ErrorKind::Unsupported => ErrorCode::InvalidSql,
         _ => return ApiError::from(err),
     };
     ApiError::from_error_as(code, err)
