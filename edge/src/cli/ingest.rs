@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use indicatif::ProgressBar;
 use mudrock_core::layout::ProjectId;
 
 use super::{output, progress};
@@ -25,12 +26,7 @@ pub async fn run(
         ));
     }
     let reports = ingest_with_progress(ingestor, project, &files).await;
-    if json {
-        output::print(&output::json(&reports)?)?;
-    } else {
-        output::print(&output::ingest_table(&reports))?;
-        output::print(&output::ingest_details(&reports))?;
-    }
+    print_reports(&reports, json)?;
     Ok(exit_code(&reports))
 }
 
@@ -38,24 +34,34 @@ pub async fn run(
 pub async fn backfill(ingestor: &Ingestor, project: &ProjectId, json: bool) -> Result<ExitCode> {
     let missing = ingestor.logs_missing_from_tables(project).await?;
     let bar = progress::bar(missing.len());
-    let reports = ingestor
-        .backfill_tables(project, missing, |report| {
-            bar.set_message(report.path.clone());
-            bar.inc(1);
-        })
-        .await;
+    let reports = ingestor.backfill_tables(project, missing, advance(&bar)).await;
     bar.finish_and_clear();
-    if json {
-        output::print(&output::json(&reports)?)?;
-    } else if reports.is_empty() {
+    if reports.is_empty() && !json {
         output::print(&format!(
             "every stored log of {project} is in its Iceberg tables already\n"
         ))?;
     } else {
-        output::print(&output::ingest_table(&reports))?;
-        output::print(&output::ingest_details(&reports))?;
+        print_reports(&reports, json)?;
     }
     Ok(exit_code(&reports))
+}
+
+/// The reports as JSON, or as the summary table and the per-file details.
+fn print_reports(reports: &[IngestReport], json: bool) -> Result<()> {
+    if json {
+        output::print(&output::json(reports)?)
+    } else {
+        output::print(&output::ingest_table(reports))?;
+        output::print(&output::ingest_details(reports))
+    }
+}
+
+/// An `on_done` for the ingestor: each finished file moves `bar` on by one and shows its path.
+fn advance(bar: &ProgressBar) -> impl Fn(&IngestReport) + '_ {
+    move |report| {
+        bar.set_message(report.path.clone());
+        bar.inc(1);
+    }
 }
 
 /// Ingests with a progress bar on stderr and reports every file that did not go in on stderr, naming
@@ -66,12 +72,7 @@ pub async fn ingest_with_progress(
     files: &[PathBuf],
 ) -> Vec<IngestReport> {
     let bar = progress::bar(files.len());
-    let reports = ingestor
-        .ingest_files(project, files, |report| {
-            bar.set_message(report.path.clone());
-            bar.inc(1);
-        })
-        .await;
+    let reports = ingestor.ingest_files(project, files, advance(&bar)).await;
     bar.finish_and_clear();
     for r in reports.iter().filter(|r| !r.status.is_success()) {
         eprintln!(

@@ -34,7 +34,7 @@ use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use iceberg::expr::Reference;
 use iceberg::io::{LocalFsStorageFactory, StorageFactory};
-use iceberg::spec::{DataFileFormat, Datum, Literal, PartitionKey, Struct, TableMetadata};
+use iceberg::spec::{DataFileFormat, Datum, Literal, PartitionKey, Snapshot, Struct, TableMetadata};
 use iceberg::table::Table;
 use iceberg::transaction::{AddColumn, ApplyTransactionAction, Transaction};
 use iceberg::writer::base_writer::data_file_writer::DataFileWriterBuilder;
@@ -286,7 +286,7 @@ impl Lakehouse {
         Ok(table
             .metadata()
             .snapshots()
-            .filter_map(|s| s.summary().additional_properties.get(SOURCE_KEY).cloned())
+            .filter_map(|s| source_of(s).map(str::to_owned))
             .collect())
     }
 
@@ -692,14 +692,17 @@ impl Lakehouse {
 fn committed(metadata: &TableMetadata, source: &str) -> Option<i64> {
     metadata
         .snapshots()
-        .find(|s| {
-            s.summary()
-                .additional_properties
-                .get(SOURCE_KEY)
-                .map(String::as_str)
-                == Some(source)
-        })
+        .find(|s| source_of(s) == Some(source))
         .map(|s| s.snapshot_id())
+}
+
+/// The source (a LAS file's SHA-256) a snapshot's summary records, if it is one of MudRock's commits.
+fn source_of(snapshot: &Snapshot) -> Option<&str> {
+    snapshot
+        .summary()
+        .additional_properties
+        .get(SOURCE_KEY)
+        .map(String::as_str)
 }
 
 fn summary(source: &str, file: &str) -> HashMap<String, String> {

@@ -23,7 +23,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::{layout, project, shared_las, simple_las};
+use crate::support::{las_form, layout, project, shared_las, simple_las};
 
 const ADMIN: &str = "admin-token-0123456789abcdef";
 const DEMO_ONLY: &str = "demo-token-0123456789abcdef";
@@ -233,9 +233,7 @@ fn request(api: &Api, method: &Method, url: &str, body: &Option<Value>) -> reqwe
         r = r.json(body);
     }
     if url.ends_with("/ingest") {
-        let part =
-            reqwest::multipart::Part::bytes(simple_las("AUTH-0001", "AUTH").to_vec()).file_name("auth.las");
-        r = r.multipart(reqwest::multipart::Form::new().part("file", part));
+        r = r.multipart(las_form("auth.las", simple_las("AUTH-0001", "AUTH")));
     }
     if url.ends_with(".parquet") {
         r = r.header(header::RANGE, "bytes=0-3");
@@ -472,13 +470,11 @@ async fn wells_are_filtered_paged_and_revalidated() {
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(r.headers()[header::ETAG], etag.as_str());
     assert!(r.bytes().await.unwrap().is_empty());
-    let part =
-        reqwest::multipart::Part::bytes(simple_las("NEW-0001", "NEW WELL").to_vec()).file_name("new.las");
     let up = api
         .http
         .post(api.url("/v1/projects/demo/ingest"))
         .bearer_auth(ADMIN)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .multipart(las_form("new.las", simple_las("NEW-0001", "NEW WELL")))
         .send()
         .await
         .unwrap();
@@ -1513,13 +1509,11 @@ async fn trusted_versions_still_see_an_ingest_through_the_server_at_once() {
     })
     .await;
     assert_eq!(api.json("/v1/projects/demo/wells").await["total"], 6);
-    let part =
-        reqwest::multipart::Part::bytes(simple_las("SEEN-0001", "SEEN AT ONCE").to_vec()).file_name("s.las");
     let r = api
         .http
         .post(api.url("/v1/projects/demo/ingest"))
         .bearer_auth(ADMIN)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .multipart(las_form("s.las", simple_las("SEEN-0001", "SEEN AT ONCE")))
         .send()
         .await
         .unwrap();

@@ -16,7 +16,7 @@ use mudrock_edge::lakehouse::{AsOf, CatalogKind, LakeTable, Lakehouse, Lakehouse
 use mudrock_edge::query::{QueryEngine, SqlOptions};
 use mudrock_edge::{ErrorKind, IngestStatus, Ingestor, StorageConfig, StorageManager};
 
-use crate::support::las;
+use crate::support::{las, las_form};
 use crate::{postgres, seaweedfs};
 
 /// An ingestor writing to one catalog, and an engine reading it.
@@ -609,11 +609,10 @@ async fn the_sql_route_travels_in_time_with_as_of() {
     assert_eq!(post(String::new()).await.unwrap().status(), 200);
 
     // An upload says which snapshot holds it; reading as of that snapshot sees the upload.
-    let part = reqwest::multipart::Part::bytes(gr_rhob("UWI-U", "Uniform 1", 5).to_vec()).file_name("u.las");
     let up = http
         .post(format!("{}/v1/projects/{}/ingest", server.url(), s.project))
         .bearer_auth(TOKEN)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .multipart(las_form("u.las", gr_rhob("UWI-U", "Uniform 1", 5)))
         .send()
         .await
         .unwrap();

@@ -99,6 +99,12 @@ pub fn las(uwi: &str, well: &str, step: f64, depths: &[f64], curves: &[(&str, &s
     Bytes::from(text)
 }
 
+/// The multipart form of an ingest upload: one LAS file in the `file` field.
+pub fn las_form(file_name: &str, las: Bytes) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(las.to_vec()).file_name(file_name.to_owned());
+    reqwest::multipart::Form::new().part("file", part)
+}
+
 /// A plain valid file: 50 rows, GR and RHOB.
 pub fn simple_las(uwi: &str, well: &str) -> Bytes {
     let depths: Vec<f64> = (0..50).map(|i| 1000.0 + 0.5 * i as f64).collect();
