@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use super::input::TextDecoder;
-use super::tokens::{Delim, RunOn, Token, Unterminated, comma_decimal, is_null_token, number, run_on, split};
+use super::limits;
+use super::tokens::{
+    Delim, RunOn, Token, Unterminated, comma_decimal, is_null_token, number, out_of_range, run_on, split,
+};
 use super::types::{Column, CurveInfo, DataSet, LasError, LasErrorKind, Warning, WarningKind};
 
 /// A quoted LAS 3.0 value may run over several lines; past this size it is taken as an unclosed quote.
@@ -44,14 +47,45 @@ pub(crate) struct DataConfig {
     pub expected_rows: Option<usize>,
     /// Check that the index (first column) advances by a constant step.
     pub check_step: bool,
+    /// The most curves this data set may have, extra values on its first row included: what is left of
+    /// the file's `ReadLimits::max_curves` (`limit` is that limit, for the error message).
+    pub max_curves: usize,
+    pub limit: usize,
 }
 
 /// One value of a row on the tolerant path.
 #[derive(Debug, Clone, PartialEq)]
 enum Cell {
     Num(f64),
+    /// A number read in a column that is text for now: its spelling is what a text column keeps
+    /// (`007`), its value what the column gets if it turns out numeric after all.
+    Spelled(f64, String),
     Null,
+    /// Not a number: a word, a date, a quoted value.
     Text(String),
+}
+
+/// What a column not declared as text has held, to decide from the whole column, not from its first
+/// odd value, whether it is numeric or text: text when its words (values that are neither numbers nor
+/// nulls) outnumber its numbers. One stray word, or an attacker's, then costs a null, not the curve's type.
+#[derive(Debug, Default)]
+struct Tally {
+    /// LAS 3.0 declares the column a string (`{S}`): text whatever it holds.
+    declared_text: bool,
+    /// Numbers seen. While the column is numeric they are counted lazily, from `nums`, only when a word
+    /// needs the comparison: the fast path does not count.
+    numbers: usize,
+    /// Rows of a numeric column already counted into `numbers`.
+    counted: usize,
+    words: usize,
+    /// The first word and its line, for the warning about the column.
+    first_word: Option<(usize, String)>,
+    /// While the column is numeric: its words by row (their cells are NaN), for the text column it
+    /// becomes if words come to outnumber numbers. Never longer than the column's numbers plus one.
+    pending: Vec<(usize, String)>,
+    /// While the column is text: the rows of quoted numbers (`"12"`), words whose text would read back
+    /// as a number if the column turns out numeric. Quoted values are never numbers.
+    quoted_numbers: Vec<usize>,
 }
 
 /// Warnings about data repeat per value; one warning per kind and column keeps them readable, with the
@@ -70,11 +104,23 @@ const ADDED: usize = usize::MAX - 2;
 
 impl Coalesced {
     fn add(&mut self, column: usize, line: usize, kind: WarningKind, message: impl FnOnce() -> String) {
+        self.add_n(column, line, kind, 1, message);
+    }
+
+    /// `count` repeats at once (the first on `line`).
+    fn add_n(
+        &mut self,
+        column: usize,
+        line: usize,
+        kind: WarningKind,
+        count: usize,
+        message: impl FnOnce() -> String,
+    ) {
         let key = (kind as usize, column);
         match self.index.get(&key) {
             Some(&i) => {
                 if let Some(entry) = self.list.get_mut(i) {
-                    entry.1 += 1;
+                    entry.1 += count;
                 }
             }
             None => {
@@ -85,7 +131,7 @@ impl Coalesced {
                         kind,
                         message: message(),
                     },
-                    1,
+                    count,
                 ));
             }
         }
@@ -119,9 +165,15 @@ pub(crate) struct DataBuilder {
     /// Line of the section title.
     pub line: usize,
     nums: Vec<Vec<f64>>,
-    /// `Some` for columns kept as text.
+    /// `Some` for columns kept as text (declared so, or, for now, holding more words than numbers).
     texts: Vec<Option<Vec<Option<String>>>>,
+    tallies: Vec<Tally>,
     any_text: bool,
+    /// See `DataConfig::max_curves`.
+    max_curves: usize,
+    /// Curves defined before the data (the rest were added for extra values on the first row).
+    defined: usize,
+    limit: usize,
     delim: Delim,
     wrap: bool,
     nulls: NullPolicy,
@@ -152,6 +204,20 @@ fn char_column(line: &str, offset: usize) -> usize {
     line.get(..offset).map_or(offset, |s| s.chars().count()) + 1
 }
 
+/// A value quoted in a message: whole when short, else its start and its length (a 400-digit number
+/// or a long word would drown the message).
+fn excerpt(s: &str) -> String {
+    const KEEP: usize = 24;
+    match s.char_indices().nth(KEEP) {
+        None => s.to_string(),
+        Some((end, _)) => format!(
+            "{}… ({} characters)",
+            s.get(..end).unwrap_or(""),
+            s.chars().count()
+        ),
+    }
+}
+
 /// The shortest text that reads back as the same `f64` (plain decimal, or exponent form for very large
 /// or small magnitudes where plain decimal would be long).
 pub(crate) fn format_f64(v: f64) -> String {
@@ -180,6 +246,13 @@ impl DataBuilder {
             .map(|c| super::header::is_string_hint(&c.description).then(Vec::new))
             .collect();
         let any_text = texts.iter().any(Option::is_some);
+        let tallies = texts
+            .iter()
+            .map(|t| Tally {
+                declared_text: t.is_some(),
+                ..Tally::default()
+            })
+            .collect();
         let nums = texts
             .iter()
             .map(|t| {
@@ -196,7 +269,11 @@ impl DataBuilder {
             line,
             nums,
             texts,
+            tallies,
             any_text,
+            max_curves: cfg.max_curves,
+            defined: n,
+            limit: cfg.limit,
             delim: cfg.delim,
             wrap: cfg.wrap,
             nulls: cfg.nulls,
@@ -212,6 +289,11 @@ impl DataBuilder {
             warnings: Coalesced::default(),
             title_names,
         }
+    }
+
+    /// Curves added for extra values on the first data row.
+    pub(crate) fn added_curves(&self) -> usize {
+        self.curves.len().saturating_sub(self.defined)
     }
 
     pub(crate) fn delim(&self) -> Delim {
@@ -344,7 +426,7 @@ impl DataBuilder {
         };
         if !self.seen_line {
             self.seen_line = true;
-            tokens = self.first_line_checks(start_no, line, tokens);
+            tokens = self.first_line_checks(start_no, line, tokens)?;
         }
         if self.wrap {
             self.wrapped_tokens(start_no, tokens)
@@ -355,7 +437,12 @@ impl DataBuilder {
 
     /// The first data line says how the data is laid out when the header does not: commas between
     /// values without a `DLM`, or wrapped rows under `WRAP NO`.
-    fn first_line_checks<'a>(&mut self, no: usize, line: &'a str, tokens: Vec<Token<'a>>) -> Vec<Token<'a>> {
+    fn first_line_checks<'a>(
+        &mut self,
+        no: usize,
+        line: &'a str,
+        tokens: Vec<Token<'a>>,
+    ) -> Result<Vec<Token<'a>>, LasError> {
         let n = self.ncols();
         let mut tokens = tokens;
         if self.delim == Delim::Whitespace
@@ -372,7 +459,7 @@ impl DataBuilder {
             tokens = by_comma;
         }
         if !self.wrap && tokens.len() > n {
-            self.add_curves(no, tokens.len());
+            self.add_curves(no, tokens.len())?;
         }
         if !self.wrap && n > 1 && tokens.len() == 1 {
             self.wrap = true;
@@ -380,14 +467,27 @@ impl DataBuilder {
                 format!("WRAP is not YES, but the first {} data line holds one value of {n}; the data is read as wrapped", self.name)
             });
         }
-        tokens
+        Ok(tokens)
     }
 
     /// The first row has more values than there are curves: the data has columns the definitions
     /// forgot. They become curves of their own, named by the title line when it names every column,
-    /// so no value moves to another column. (A later row with extra values is an error instead.)
-    fn add_curves(&mut self, no: usize, count: usize) {
+    /// so no value moves to another column. (A later row with extra values is an error instead.) Only
+    /// as many as the file's curve limit allows: a row of 100,000 values is refused, not 100,000 curves.
+    fn add_curves(&mut self, no: usize, count: usize) -> Result<(), LasError> {
         let n = self.ncols();
+        if count > self.max_curves {
+            return Err(limits::exceeded(
+                no,
+                &format!(
+                    "the first {} data row has {count} values but {n} curves are defined; a curve for each \
+                     extra value would pass the curves a file may have",
+                    self.name
+                ),
+                self.limit,
+                "max_curves",
+            ));
+        }
         let named = self.title_names.len() == count;
         for k in n..count {
             let name = if named {
@@ -405,6 +505,7 @@ impl DataBuilder {
             });
             self.nums.push(Vec::new());
             self.texts.push(None);
+            self.tallies.push(Tally::default());
         }
         let mut renames = Vec::new();
         make_unique(&mut self.curves, &mut renames);
@@ -419,6 +520,7 @@ impl DataBuilder {
         self.warnings.add(ROW, no, WarningKind::HeaderMismatch, || {
             format!("the data has {count} columns but {n} curves are defined; curves {} to {count} were added, {source}", n + 1)
         });
+        Ok(())
     }
 
     /// One line is one row (unwrapped data).
@@ -595,7 +697,7 @@ impl DataBuilder {
         let is_text_col = self.texts.get(c).is_some_and(Option::is_some);
         if let Some(v) = number(s.as_bytes()) {
             return match self.num_cell(v, c, no) {
-                Cell::Num(_) if is_text_col => Cell::Text(s.to_string()),
+                Cell::Num(v) if is_text_col => Cell::Spelled(v, s.to_string()),
                 other => other,
             };
         }
@@ -610,8 +712,21 @@ impl DataBuilder {
             });
             return Cell::Null;
         }
-        if !is_text_col
-            && self.delim == Delim::Whitespace
+        if self.tallies.get(c).is_some_and(|t| t.declared_text) {
+            return Cell::Text(s.to_string());
+        }
+        if out_of_range(s.as_bytes()) {
+            // Number-shaped, so never a word that could make the column text: f64 cannot hold it.
+            let m = self.mnemonic(c).to_string();
+            self.warnings.add(c, no, WarningKind::OutOfRange, || {
+                format!(
+                    "{m}: `{}` is beyond the range of a 64-bit float; read as null",
+                    excerpt(s)
+                )
+            });
+            return Cell::Null;
+        }
+        if self.delim == Delim::Whitespace
             && let Some(v) = comma_decimal(s)
         {
             let m = self.mnemonic(c).to_string();
@@ -625,40 +740,133 @@ impl DataBuilder {
 
     fn push_row(&mut self, row: Vec<Cell>, no: usize) {
         for (c, cell) in row.into_iter().enumerate() {
-            if let Cell::Text(s) = &cell
-                && self.texts.get(c).is_some_and(Option::is_none)
-            {
-                self.make_text_column(c, no, s);
-            }
-            match (cell, self.texts.get_mut(c), self.nums.get_mut(c)) {
-                (cell, Some(Some(text)), _) => text.push(match cell {
-                    Cell::Num(v) => Some(format_f64(v)),
+            let Some(tally) = self.tallies.get_mut(c) else {
+                continue;
+            };
+            match (self.texts.get_mut(c), self.nums.get_mut(c)) {
+                (Some(Some(text)), _) => text.push(match cell {
+                    Cell::Num(v) => {
+                        tally.numbers += 1;
+                        Some(format_f64(v))
+                    }
+                    Cell::Spelled(_, s) => {
+                        tally.numbers += 1;
+                        Some(s)
+                    }
                     Cell::Null => None,
-                    Cell::Text(s) => Some(s),
+                    Cell::Text(s) => {
+                        tally.words += 1;
+                        tally.first_word.get_or_insert_with(|| (no, s.clone()));
+                        if !tally.declared_text && number(s.as_bytes()).is_some() {
+                            tally.quoted_numbers.push(text.len());
+                        }
+                        Some(s)
+                    }
                 }),
-                (Cell::Num(v), _, Some(num)) => num.push(v),
-                (_, _, Some(num)) => num.push(f64::NAN),
+                (_, Some(num)) => match cell {
+                    Cell::Num(v) | Cell::Spelled(v, _) => num.push(v),
+                    Cell::Null => num.push(f64::NAN),
+                    Cell::Text(s) => {
+                        tally.words += 1;
+                        tally.first_word.get_or_insert_with(|| (no, s.clone()));
+                        tally.pending.push((num.len(), s));
+                        num.push(f64::NAN);
+                        // Count the numbers read since the last word (the fast path does not count).
+                        tally.numbers += num
+                            .get(tally.counted..)
+                            .map_or(0, |new| new.iter().filter(|v| !v.is_nan()).count());
+                        tally.counted = num.len();
+                        if tally.words > tally.numbers {
+                            self.make_text_column(c);
+                        }
+                    }
+                },
                 _ => {}
             }
         }
         self.after_row(no);
     }
 
-    /// A numeric column met a value that is not a number: keep the column as text from now on.
-    fn make_text_column(&mut self, c: usize, no: usize, value: &str) {
+    /// A numeric column now holds more words than numbers: keep it as text from here on, which keeps
+    /// each later value as written. `finish` still decides from the whole column.
+    fn make_text_column(&mut self, c: usize) {
         let old = self.nums.get_mut(c).map(std::mem::take).unwrap_or_default();
-        let text: Vec<Option<String>> = old
+        let Some(tally) = self.tallies.get_mut(c) else {
+            return;
+        };
+        let mut text: Vec<Option<String>> = old
             .into_iter()
             .map(|v| if v.is_nan() { None } else { Some(format_f64(v)) })
             .collect();
+        for (row, word) in std::mem::take(&mut tally.pending) {
+            if number(word.as_bytes()).is_some() {
+                tally.quoted_numbers.push(row);
+            }
+            if let Some(slot) = text.get_mut(row) {
+                *slot = Some(word);
+            }
+        }
         if let Some(slot) = self.texts.get_mut(c) {
             *slot = Some(text);
         }
         self.any_text = true;
+    }
+
+    /// The column's type from all its values, and the warning that says what was made of its words.
+    fn settle_column(&mut self, c: usize, text: Option<Vec<Option<String>>>, nums: Vec<f64>) -> Column {
+        let tally = self.tallies.get_mut(c).map(std::mem::take).unwrap_or_default();
+        let (Some((line, word)), false) = (tally.first_word, tally.declared_text) else {
+            return match text {
+                Some(t) => Column::Text(t),
+                None => Column::Numeric(nums),
+            };
+        };
         let m = self.mnemonic(c).to_string();
-        self.warnings.add(c, no, WarningKind::TextColumn, || {
-            format!("{m}: `{value}` is not a number; the curve is kept as text")
-        });
+        let word = excerpt(&word);
+        let (words, numbers) = (tally.words, tally.numbers);
+        match text {
+            Some(t) if words > numbers => {
+                self.warnings.add(c, line, WarningKind::TextColumn, || {
+                    let not = if words == 1 {
+                        "1 value is not a number".to_string()
+                    } else {
+                        format!("{words} values are not numbers")
+                    };
+                    format!(
+                        "{m}: {not} (the first, `{word}`, is on this line) and {numbers} are; the curve is \
+                         kept as text"
+                    )
+                });
+                Column::Text(t)
+            }
+            text => {
+                // Numbers won: every word is a null. A column that was text for a while (its first
+                // values were words) is read back: its numbers were kept as written or formatted, and
+                // its words do not read as numbers, except quoted ones, which are known by row.
+                let nums = match text {
+                    Some(t) => {
+                        let mut quoted = tally.quoted_numbers.iter().copied().peekable();
+                        t.into_iter()
+                            .enumerate()
+                            .map(|(row, v)| {
+                                if quoted.next_if_eq(&row).is_some() {
+                                    return f64::NAN;
+                                }
+                                v.and_then(|s| number(s.as_bytes())).unwrap_or(f64::NAN)
+                            })
+                            .collect()
+                    }
+                    None => nums,
+                };
+                self.warnings.add_n(c, line, WarningKind::NotANumber, words, || {
+                    format!(
+                        "{m}: `{word}` is not a number; read as null (the curve is numeric: {numbers} of its \
+                         values are numbers)"
+                    )
+                });
+                Column::Numeric(nums)
+            }
+        }
     }
 
     fn after_row(&mut self, no: usize) {
@@ -707,14 +915,13 @@ impl DataBuilder {
             row.resize(n, Cell::Null);
             self.push_row(row, line);
         }
-        let columns = self
-            .texts
+        let texts = std::mem::take(&mut self.texts);
+        let nums = std::mem::take(&mut self.nums);
+        let columns = texts
             .into_iter()
-            .zip(self.nums)
-            .map(|(t, n)| match t {
-                Some(t) => Column::Text(t),
-                None => Column::Numeric(n),
-            })
+            .zip(nums)
+            .enumerate()
+            .map(|(c, (t, n))| self.settle_column(c, t, n))
             .collect();
         let set = DataSet {
             name: self.name,

@@ -8,6 +8,7 @@ use std::io::{self, Cursor, Read};
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 
+use super::limits;
 use super::types::{LasError, LasErrorKind, Warning, WarningKind};
 
 /// Size of one read from the source. Big enough that per-read overhead vanishes, small enough to stay
@@ -200,11 +201,14 @@ fn decode_1252(bytes: &[u8]) -> String {
 }
 
 /// Read the whole stream line by line, calling `f(line_number, bytes)` for every line (1-based numbers,
-/// terminators `\n`, `\r\n` and lone `\r` all accepted, the terminator not included).
+/// terminators `\n`, `\r\n` and lone `\r` all accepted, the terminator not included). A line longer
+/// than `max_line` bytes is an error at its line, found while it is read: the buffer never grows to more
+/// than twice the limit (or one chunk).
 ///
 /// Returns the name of the stream encoding and whether it was detected without a BOM.
 pub(crate) fn for_each_line<R: Read>(
     mut reader: R,
+    max_line: usize,
     mut f: impl FnMut(usize, &[u8]) -> Result<(), LasError>,
 ) -> Result<(&'static str, Option<Warning>), LasError> {
     let mut head = vec![0u8; SNIFF];
@@ -231,7 +235,7 @@ pub(crate) fn for_each_line<R: Read>(
         StreamEncoding::Utf16Le { .. } => Source::Utf16(Utf16ToUtf8::new(chained, false)),
         StreamEncoding::Utf16Be { .. } => Source::Utf16(Utf16ToUtf8::new(chained, true)),
     };
-    split_lines(source, &mut f)?;
+    split_lines(source, max_line, &mut f)?;
     Ok((name, warning))
 }
 
@@ -243,8 +247,18 @@ fn utf16_warning(bom: bool) -> Option<Warning> {
     })
 }
 
+fn line_too_long(line_no: usize, max_line: usize) -> LasError {
+    limits::exceeded(
+        line_no,
+        &format!("a line longer than {max_line} bytes"),
+        max_line,
+        "max_line_bytes",
+    )
+}
+
 fn split_lines<R: Read>(
     mut src: R,
+    max_line: usize,
     f: &mut impl FnMut(usize, &[u8]) -> Result<(), LasError>,
 ) -> Result<(), LasError> {
     let mut buf = vec![0u8; CHUNK];
@@ -272,8 +286,16 @@ fn split_lines<R: Read>(
                 }
             }
             line_no += 1;
+            if term - start > max_line {
+                return Err(line_too_long(line_no, max_line));
+            }
             f(line_no, &buf[start..term])?;
             start = next;
+        }
+        // The line in progress (less a `\r` waiting for its `\n`) is already too long, whatever follows.
+        let partial = end - start - usize::from(end > start && buf[end - 1] == b'\r');
+        if partial > max_line {
+            return Err(line_too_long(line_no + 1, max_line));
         }
         if eof {
             if start < end {
@@ -307,7 +329,7 @@ mod tests {
 
     fn lines(bytes: &[u8]) -> Vec<(usize, String)> {
         let mut out = Vec::new();
-        for_each_line(bytes, |n, l| {
+        for_each_line(bytes, usize::MAX, |n, l| {
             out.push((n, String::from_utf8_lossy(l).into_owned()));
             Ok(())
         })
@@ -343,7 +365,7 @@ mod tests {
         }
         let text = b"x\r\n\r\ny\r";
         let mut out = Vec::new();
-        for_each_line(OneByte(text), |n, l| {
+        for_each_line(OneByte(text), usize::MAX, |n, l| {
             out.push((n, l.to_vec()));
             Ok(())
         })
@@ -362,6 +384,27 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].1.len(), CHUNK * 3);
         assert_eq!(got[1].1, "end");
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_refused_before_the_buffer_grows() {
+        let mut text = b"~V\nshort\n".to_vec();
+        text.extend(std::iter::repeat_n(b'7', CHUNK * 3));
+        text.extend_from_slice(b"\nend\n");
+        let mut seen = Vec::new();
+        let e = for_each_line(&text[..], 1000, |n, l| {
+            seen.push((n, l.len()));
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!((e.kind, e.line), (LasErrorKind::Limit, 3));
+        assert!(e.message.contains("max_line_bytes"), "{e}");
+        assert_eq!(seen, vec![(1, 2), (2, 5)]);
+        // A complete line past the limit, inside one chunk.
+        let e = for_each_line(&b"ok\n12345678901\n"[..], 10, |_, _| Ok(())).unwrap_err();
+        assert_eq!((e.kind, e.line), (LasErrorKind::Limit, 2));
+        // At the limit is fine, also as the last line without a terminator.
+        assert!(for_each_line(&b"1234567890\n1234567890"[..], 10, |_, _| Ok(())).is_ok());
     }
 
     #[test]

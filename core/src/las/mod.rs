@@ -2,20 +2,23 @@
 //!
 //! Every real-world breakage the reader meets is either repaired, with a [`Warning`] that names the line,
 //! or refused with a [`LasError`] that names the line (and column where it helps). It never panics on
-//! input and never returns silently wrong rows.
+//! input and never returns silently wrong rows. What one file may make it hold is bounded by
+//! [`ReadLimits`].
 //!
 //! Layout: `input` turns bytes into lines (encodings, chunked reading), `header` reads header lines and
-//! section titles, `tokens` and `data` turn data lines into columns, `reader` drives the sections, and
-//! `writer` writes LAS 2.0.
+//! section titles, `tokens` and `data` turn data lines into columns, `reader` drives the sections,
+//! `limits` bounds what one file may cost, and `writer` writes LAS 2.0.
 
 mod data;
 mod header;
 mod input;
+mod limits;
 mod reader;
 mod tokens;
 mod types;
 mod writer;
 
-pub use reader::{read, read_bytes};
+pub use limits::ReadLimits;
+pub use reader::{read, read_bytes, read_bytes_with_limits, read_with_limits};
 pub use types::*;
 pub use writer::write_las2;

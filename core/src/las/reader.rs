@@ -6,23 +6,36 @@ use std::io::Read;
 use super::data::{DataBuilder, DataConfig, NullPolicy, make_unique};
 use super::header::{self, HeaderLine, LOG, Role};
 use super::input::{self, TextDecoder};
+use super::limits::{self, ReadLimits};
 use super::tokens::{Delim, comma_decimal, number};
 use super::types::{
     Column, CurveInfo, DataSet, HeaderItem, LasError, LasErrorKind, LasFile, LasVersion, Section,
     SectionKind, Warning, WarningKind,
 };
 
-/// Read a LAS file from a stream. Memory is bounded by the output columns: the text is read in chunks
-/// and never held whole.
+/// Read a LAS file from a stream, within the default [`ReadLimits`]. Memory is bounded by the output
+/// columns: the text is read in chunks and never held whole.
 pub fn read<R: Read>(reader: R) -> Result<LasFile, LasError> {
-    let mut parser = Parser::default();
-    let (stream_encoding, stream_warning) = input::for_each_line(reader, |no, line| parser.line(no, line))?;
+    read_with_limits(reader, ReadLimits::DEFAULT)
+}
+
+/// Read a LAS file held in memory, within the default [`ReadLimits`].
+pub fn read_bytes(bytes: &[u8]) -> Result<LasFile, LasError> {
+    read(bytes)
+}
+
+/// Read a LAS file from a stream; a file past `limits` is refused with a [`LasErrorKind::Limit`] error
+/// naming the line and the limit.
+pub fn read_with_limits<R: Read>(reader: R, limits: ReadLimits) -> Result<LasFile, LasError> {
+    let mut parser = Parser::new(limits);
+    let (stream_encoding, stream_warning) =
+        input::for_each_line(reader, limits.max_line_bytes, |no, line| parser.line(no, line))?;
     parser.finish(stream_encoding, stream_warning)
 }
 
-/// Read a LAS file held in memory.
-pub fn read_bytes(bytes: &[u8]) -> Result<LasFile, LasError> {
-    read(bytes)
+/// Read a LAS file held in memory; see [`read_with_limits`].
+pub fn read_bytes_with_limits(bytes: &[u8], limits: ReadLimits) -> Result<LasFile, LasError> {
+    read_with_limits(bytes, limits)
 }
 
 fn warning(line: usize, kind: WarningKind, message: impl Into<String>) -> Warning {
@@ -96,10 +109,17 @@ struct Parser {
     log_wrap: Option<bool>,
     first_content: Option<usize>,
     warned_preamble: bool,
+    limits: ReadLimits,
+    /// Curves made so far, counted against `limits.max_curves` (see there for what counts).
+    curves: usize,
+    /// Bytes of header lines so far (each line's terminator counted as one byte).
+    header_bytes: usize,
+    /// Non-blank lines of the current header section.
+    section_lines: usize,
 }
 
-impl Default for Parser {
-    fn default() -> Self {
+impl Parser {
+    fn new(limits: ReadLimits) -> Self {
         Self {
             dec: TextDecoder::new("UTF-8"),
             sections: Vec::new(),
@@ -126,11 +146,58 @@ impl Default for Parser {
             log_wrap: None,
             first_content: None,
             warned_preamble: false,
+            limits,
+            curves: 0,
+            header_bytes: 0,
+            section_lines: 0,
         }
     }
-}
 
-impl Parser {
+    /// Count `added` more curves, refusing the file past the limit.
+    fn count_curves(&mut self, line: usize, added: usize) -> Result<(), LasError> {
+        self.curves = self.curves.saturating_add(added);
+        let max = self.limits.max_curves;
+        if self.curves > max {
+            return Err(limits::exceeded(
+                line,
+                &format!("{} curves in the file", self.curves),
+                max,
+                "max_curves",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A header line (title, item, text or comment outside data sections) counts against the header
+    /// limits before it is kept.
+    fn count_header_line(&mut self, no: usize, raw: &[u8], title: bool) -> Result<(), LasError> {
+        self.header_bytes = self.header_bytes.saturating_add(raw.len() + 1);
+        let max = self.limits.max_header_bytes;
+        if self.header_bytes > max {
+            return Err(limits::exceeded(
+                no,
+                &format!("more than {max} bytes of header lines"),
+                max,
+                "max_header_bytes",
+            ));
+        }
+        if title {
+            self.section_lines = 0;
+        } else {
+            self.section_lines += 1;
+            let max = self.limits.max_section_items;
+            if self.section_lines > max && !matches!(self.current, Current::Start) {
+                return Err(limits::exceeded(
+                    no,
+                    &format!("more than {max} lines in one header section"),
+                    max,
+                    "max_section_items",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn warn(&mut self, line: usize, kind: WarningKind, message: impl Into<String>) {
         self.warnings.push(warning(line, kind, message));
     }
@@ -141,6 +208,7 @@ impl Parser {
         };
         let lead = raw.get(first).copied().unwrap_or(b' ');
         if lead == b'~' {
+            self.count_header_line(no, raw, true)?;
             return self.section(no, raw);
         }
         // The hot path: a data line.
@@ -156,6 +224,7 @@ impl Parser {
             }
             return Ok(());
         }
+        self.count_header_line(no, raw, false)?;
         let text = self.dec.decode(no, raw).into_owned();
         if lead == b'#' {
             if let Current::Other(i) = self.current
@@ -177,10 +246,7 @@ impl Parser {
                 }
                 Ok(())
             }
-            Current::Definition(i) => {
-                self.curve_line(no, i, text.trim());
-                Ok(())
-            }
+            Current::Definition(i) => self.curve_line(no, i, text.trim()),
             Current::Data(_) | Current::Pending(_) => Ok(()),
         }
     }
@@ -241,8 +307,7 @@ impl Parser {
             }
             Role::Data { set, assoc } => {
                 self.looks_las3 |= assoc.is_some() || title.contains('_');
-                self.start_data(no, &title, set, assoc.as_deref());
-                return Ok(());
+                return self.start_data(no, &title, set, assoc.as_deref());
             }
         };
         match &role {
@@ -301,7 +366,7 @@ impl Parser {
         }
     }
 
-    fn start_data(&mut self, no: usize, title: &str, set: &str, assoc: Option<&str>) {
+    fn start_data(&mut self, no: usize, title: &str, set: &str, assoc: Option<&str>) -> Result<(), LasError> {
         let key = header::definition_key(set, assoc);
         let is_log = header::strip_index(set).eq_ignore_ascii_case(LOG);
         let name = if is_log {
@@ -327,13 +392,14 @@ impl Parser {
         } else {
             Vec::new()
         };
-        let curves = match self.take_definition(&key) {
+        let curves = match self.take_definition(&key, no)? {
             Some(curves) => Some(curves),
             // LAS 2.0 without ~C: the ~A title line may name the curves (`~A  DEPTH  GR`).
             None if !title_names.is_empty()
                 && !self.definitions.iter().any(|d| d.set.eq_ignore_ascii_case(LOG)) =>
             {
                 Some({
+                    self.count_curves(no, title_names.len())?;
                     self.warn(
                         no,
                         WarningKind::MissingSection,
@@ -368,23 +434,34 @@ impl Parser {
                 lines: Vec::new(),
             }),
         };
+        Ok(())
     }
 
     /// The latest definition of a data set (by its exact name, else without an index suffix), marked used.
-    fn take_definition(&mut self, key: &str) -> Option<Vec<CurveInfo>> {
+    /// A definition serving a second data set (`Core[1]`, `Core[2]`) makes its curves again: they count
+    /// again against the curve limit, at the data section's `line`.
+    fn take_definition(&mut self, key: &str, line: usize) -> Result<Option<Vec<CurveInfo>>, LasError> {
         let exact = self
             .definitions
             .iter()
             .rposition(|d| d.set.eq_ignore_ascii_case(key));
         let stripped = header::strip_index(key);
-        let i = exact.or_else(|| {
+        let Some(i) = exact.or_else(|| {
             self.definitions
                 .iter()
                 .rposition(|d| d.set.eq_ignore_ascii_case(stripped))
-        })?;
-        let def = self.definitions.get_mut(i)?;
-        def.used = true;
-        Some(def.curves.clone())
+        }) else {
+            return Ok(None);
+        };
+        let Some(def) = self.definitions.get_mut(i) else {
+            return Ok(None);
+        };
+        let reused = std::mem::replace(&mut def.used, true).then_some(def.curves.len());
+        let curves = def.curves.clone();
+        if let Some(count) = reused {
+            self.count_curves(line, count)?;
+        }
+        Ok(Some(curves))
     }
 
     fn builder(
@@ -414,6 +491,10 @@ impl Parser {
             expected_rows,
             // STEP 0 declares an irregular index.
             check_step: is_log && step != Some(0.0),
+            max_curves: curves
+                .len()
+                .saturating_add(self.limits.max_curves.saturating_sub(self.curves)),
+            limit: self.limits.max_curves,
         };
         DataBuilder::new(name, curves, line, title_names, cfg)
     }
@@ -447,6 +528,8 @@ impl Parser {
     }
 
     fn finish_builder(&mut self, builder: DataBuilder) -> Result<(), LasError> {
+        // Curves added for extra values on the first row (the builder kept within what was left).
+        self.curves = self.curves.saturating_add(builder.added_curves());
         let is_log = builder.name == LOG;
         if is_log {
             self.log_delim = Some(builder.delim());
@@ -574,9 +657,10 @@ impl Parser {
         }
     }
 
-    fn curve_line(&mut self, no: usize, def: usize, text: &str) {
+    fn curve_line(&mut self, no: usize, def: usize, text: &str) -> Result<(), LasError> {
         match header::parse_line(text, true) {
             HeaderLine::Item(f) => {
+                self.count_curves(no, 1)?;
                 if let Some(issue) = f.issue {
                     self.warn(no, WarningKind::MalformedLine, issue);
                 }
@@ -597,6 +681,7 @@ impl Parser {
                 format!("line in a curve section ignored: {reason}"),
             ),
         }
+        Ok(())
     }
 
     fn finish(
@@ -658,7 +743,7 @@ impl Parser {
     /// Data sections that came before their definitions are read now.
     fn resolve_pending(&mut self) -> Result<(), LasError> {
         for p in std::mem::take(&mut self.pending) {
-            let Some(curves) = self.take_definition(&p.key) else {
+            let Some(curves) = self.take_definition(&p.key, p.line)? else {
                 if p.lines.is_empty() {
                     continue;
                 }

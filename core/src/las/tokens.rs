@@ -152,6 +152,13 @@ pub(crate) fn number(bytes: &[u8]) -> Option<f64> {
     }
 }
 
+/// A number too large for `f64` (`1e309`, `-1e400`, an integer of hundreds of digits): it parses, but
+/// only to an infinity. The digit test keeps `inf`/`infinity` spellings out (those are nulls anyway).
+pub(crate) fn out_of_range(bytes: &[u8]) -> bool {
+    bytes.iter().any(u8::is_ascii_digit)
+        && matches!(fast_float2::parse::<f64, _>(bytes), Ok(v) if v.is_infinite())
+}
+
 /// Spellings that mean "no value": text nulls from many writers, Windows/C runtime NaN and infinity
 /// spellings (`-1.#IND0000`, `1.#INF`), runs of dashes, and Fortran overflow (`*****`).
 pub(crate) fn is_null_token(s: &str) -> bool {
@@ -361,5 +368,17 @@ mod tests {
         assert_eq!(run_on("1.5e-3"), None);
         assert_eq!(run_on("2020-01-01"), None);
         assert_eq!(run_on("12-34"), None);
+    }
+
+    #[test]
+    fn out_of_range_numbers() {
+        let digits = "9".repeat(400);
+        for s in ["1e309", "-1e309", "1.5E+400", digits.as_str()] {
+            assert!(out_of_range(s.as_bytes()), "{s}");
+            assert_eq!(number(s.as_bytes()), None, "{s}");
+        }
+        for s in ["1e308", "1e-400", "inf", "-Infinity", "NaN", "12abc", "", "1.0"] {
+            assert!(!out_of_range(s.as_bytes()), "{s}");
+        }
     }
 }

@@ -68,7 +68,9 @@ pub struct CurveInfo {
 }
 
 /// The values of one curve. Numeric nulls (header NULL, -999.25, -9999, text nulls such as `NaN`,
-/// `-`, `null`) are stored as `f64::NAN`; a column that is not numeric is kept as text.
+/// `-`, `null`, numbers beyond `f64`) are stored as `f64::NAN`. A column is text when LAS 3.0 declares
+/// it a string or when most of its values are not numbers; a few odd values in a numeric column are
+/// nulls instead, each kind with a warning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Column {
     Numeric(Vec<f64>),
@@ -131,7 +133,12 @@ pub enum WarningKind {
     MisplacedSection,
     HeaderMismatch,
     IrregularStep,
+    /// A curve holds values that are not numbers in too many rows to be numeric: it is kept as text.
     TextColumn,
+    /// A value in a numeric curve that is not a number (a word among numbers): read as null.
+    NotANumber,
+    /// A number beyond the range of a 64-bit float (`1e309`, hundreds of digits): read as null.
+    OutOfRange,
     SwappedValue,
     MalformedLine,
     ShortRow,
@@ -157,6 +164,9 @@ pub enum LasErrorKind {
     Data,
     /// No curve definitions for a data section.
     NoCurves,
+    /// The file is past one of the reader's [`ReadLimits`](super::ReadLimits) (too many curves, a
+    /// line or header too long); the message names the limit to raise.
+    Limit,
     Io,
 }
 

@@ -7,7 +7,7 @@
 use std::io::{self, BufWriter, Write};
 
 use super::data::format_f64;
-use super::tokens::{comma_decimal, is_null_token, number, run_on};
+use super::tokens::{comma_decimal, is_null_token, number, out_of_range, run_on};
 use super::types::{Column, HeaderItem, LasFile, SectionKind};
 
 /// The NULL value written when the file has no numeric one.
@@ -157,6 +157,7 @@ fn push_text(line: &mut String, s: &str) {
         || s.contains(char::is_whitespace)
         || s.starts_with(['"', '\''])
         || number(s.as_bytes()).is_some()
+        || out_of_range(s.as_bytes())
         || is_null_token(s)
         || comma_decimal(s).is_some()
         || run_on(s).is_some()

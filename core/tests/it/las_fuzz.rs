@@ -1,7 +1,7 @@
 //! Property tests: the LAS reader never panics, whatever the bytes, and the writer's output reads back
 //! to the same values.
 
-use mudrock_core::las::{self, Column, CurveInfo};
+use mudrock_core::las::{self, Column, CurveInfo, LasErrorKind, ReadLimits};
 use proptest::prelude::*;
 
 use super::las_conformance::{las_file, round_trip_differences};
@@ -118,6 +118,9 @@ const LINES: &[&str] = &[
     "\"q r\" 5",
     "-999.25-999.25 1",
     "NaN - ****",
+    "1e309 word",
+    "2 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999e9",
+    "\"12\" SS",
     "1,5 2,5",
     "# c",
     "1\t2",
@@ -167,6 +170,32 @@ proptest! {
         }
         if let Ok(f) = las::read_bytes(&bytes) {
             prop_assert!(f.log.columns.iter().all(|c| c.len() == f.log.rows()));
+        }
+    }
+
+    #[test]
+    fn mutated_files_within_tiny_limits_never_panic(
+        seed in 0..SEEDS.len(),
+        mutations in proptest::collection::vec(mutation(), 0..4),
+        max_curves in 0..6usize,
+        max_line_bytes in 0..120usize,
+        max_section_items in 0..8usize,
+        max_header_bytes in 0..1500usize,
+    ) {
+        let mut bytes = las_file(SEEDS[seed]);
+        for m in &mutations {
+            apply(&mut bytes, m);
+        }
+        let limits = ReadLimits { max_curves, max_line_bytes, max_section_items, max_header_bytes };
+        match las::read_bytes_with_limits(&bytes, limits) {
+            Ok(f) => {
+                let curves: usize =
+                    std::iter::once(&f.log).chain(&f.other_data).map(|s| s.curves.len()).sum();
+                prop_assert!(curves <= max_curves, "{} curves past the limit {}", curves, max_curves);
+                prop_assert!(f.log.columns.iter().all(|c| c.len() == f.log.rows()));
+            }
+            Err(e) if e.kind == LasErrorKind::Limit => prop_assert!(e.message.contains("ReadLimits::")),
+            Err(_) => {}
         }
     }
 

@@ -415,6 +415,116 @@ fn non_numeric_columns_are_kept_as_text() {
     one(&f, WarningKind::TextColumn, first + 1);
 }
 
+#[test]
+fn numbers_beyond_f64_are_nulls_and_the_curve_stays_numeric() {
+    // The reported attack: one `1e309` in a data row turned the whole curve into text, and a project
+    // then refused every later file with that curve as numeric.
+    let huge = "9".repeat(400);
+    let (text, first) = las2(
+        &[" DEPT.M : D", " GR.GAPI : gr", " RHOB.G/C3 : rhob"],
+        &[
+            "1 1e309 2.5",
+            "2 60 2.6",
+            &format!("3 {huge} 2.7"),
+            "4 -1E+400 2.8",
+            "5 80 2.9",
+        ],
+    );
+    let f = read_text(&text);
+    assert_values(num(&f, "GR"), &[None, Some(60.0), None, None, Some(80.0)]);
+    assert_eq!(num(&f, "RHOB"), &[2.5, 2.6, 2.7, 2.8, 2.9]);
+    let w = one(&f, WarningKind::OutOfRange, first);
+    assert!(
+        w.message.starts_with("GR: `1e309`") && w.message.contains("(3 times"),
+        "{w:?}"
+    );
+    assert!(
+        warnings(&f, WarningKind::TextColumn).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+
+    // Alone on its row too, and in a file where it is the only value of its curve.
+    let (text, first) = las2(&[" DEPT.M : D", " GR.GAPI : gr"], &[&format!("1 {huge}")]);
+    let f = read_text(&text);
+    assert_values(num(&f, "GR"), &[None]);
+    let w = one(&f, WarningKind::OutOfRange, first);
+    assert!(
+        w.message.contains("(400 characters)"),
+        "a 400-digit value is shortened: {w:?}"
+    );
+}
+
+#[test]
+fn a_few_words_in_a_numeric_curve_are_nulls() {
+    let (text, first) = las2(
+        &[" DEPT.M : D", " GR.GAPI : gr"],
+        &["1 50", "2 oops", "3 70", "4 \"quoted\"", "5 90", "6 100"],
+    );
+    let f = read_text(&text);
+    assert_values(
+        num(&f, "GR"),
+        &[Some(50.0), None, Some(70.0), None, Some(90.0), Some(100.0)],
+    );
+    let w = one(&f, WarningKind::NotANumber, first + 1);
+    assert!(
+        w.message.starts_with("GR: `oops` is not a number; read as null") && w.message.contains("(2 times"),
+        "{w:?}"
+    );
+    assert!(
+        warnings(&f, WarningKind::TextColumn).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+}
+
+#[test]
+fn a_numeric_curve_whose_first_values_are_words_is_numeric_when_numbers_win() {
+    // The column is text for a while (more words than numbers so far), then numbers take over: it is
+    // read back as numbers, its words (a quoted number among them) as nulls.
+    let (text, first) = las2(
+        &[" DEPT.M : D", " GR.GAPI : gr"],
+        &["1 bad", "2 \"12\"", "3 1.50", "4 -999.25", "5 007", "6 8", "7 9"],
+    );
+    let f = read_text(&text);
+    assert_values(
+        num(&f, "GR"),
+        &[None, None, Some(1.5), None, Some(7.0), Some(8.0), Some(9.0)],
+    );
+    let w = one(&f, WarningKind::NotANumber, first);
+    assert!(w.message.contains("(2 times"), "{w:?}");
+    assert!(
+        warnings(&f, WarningKind::TextColumn).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+}
+
+#[test]
+fn a_curve_of_mostly_words_is_text_whatever_its_first_value() {
+    // Numbers first: those read before the words are formatted back, the later ones kept as written.
+    let (text, first) = las2(
+        &[" DEPT.M : D", " LITH. : lithology"],
+        &["1 10", "2 SS", "3 SH", "4 1.50", "5 LS", "6 -999.25"],
+    );
+    let f = read_text(&text);
+    assert_eq!(
+        text_values(&f, "LITH"),
+        vec![Some("10"), Some("SS"), Some("SH"), Some("1.50"), Some("LS"), None]
+    );
+    let w = one(&f, WarningKind::TextColumn, first + 1);
+    assert!(
+        w.message
+            .starts_with("LITH: 3 values are not numbers (the first, `SS`"),
+        "{w:?}"
+    );
+    assert!(
+        warnings(&f, WarningKind::NotANumber).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+}
+
 fn text_values<'a>(f: &'a LasFile, m: &str) -> Vec<Option<&'a str>> {
     text(f, m).iter().map(Option::as_deref).collect()
 }

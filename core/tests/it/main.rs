@@ -4,6 +4,7 @@ mod arrow;
 mod cache;
 mod las_conformance;
 mod las_fuzz;
+mod las_limits;
 mod las_repairs;
 mod las_writer;
 mod layout;
