@@ -62,7 +62,36 @@ struct Pending {
     title: String,
     line: usize,
     is_log: bool,
-    lines: Vec<(usize, Vec<u8>)>,
+    /// Every line after the title, blank and comment lines too, each ended by `\n` (a line never holds
+    /// one): line `line + 1 + k` is the k-th. One buffer, as long as the section's text, where a `Vec`
+    /// per line would cost several times the bytes of a short data line.
+    text: Vec<u8>,
+    /// Some line holds a value (not only blanks and comments).
+    has_values: bool,
+}
+
+impl Pending {
+    fn push(&mut self, raw: &[u8]) {
+        self.has_values |= raw
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b != b'#');
+        self.text.extend_from_slice(raw);
+        self.text.push(b'\n');
+    }
+
+    /// The lines that hold values, with their line numbers.
+    fn data_lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        self.text
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(k, raw)| (self.line + 1 + k, raw))
+            .filter(|(_, raw)| {
+                raw.iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|&b| b != b'#')
+            })
+    }
 }
 
 enum Current {
@@ -203,26 +232,24 @@ impl Parser {
     }
 
     fn line(&mut self, no: usize, raw: &[u8]) -> Result<(), LasError> {
-        let Some(first) = raw.iter().position(|b| !b.is_ascii_whitespace()) else {
-            return Ok(());
-        };
-        let lead = raw.get(first).copied().unwrap_or(b' ');
-        if lead == b'~' {
+        let lead = raw.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        if lead == Some(b'~') {
             self.count_header_line(no, raw, true)?;
             return self.section(no, raw);
         }
+        if let Current::Pending(p) = &mut self.current {
+            p.push(raw);
+            return Ok(());
+        }
+        let Some(lead) = lead else {
+            return Ok(());
+        };
         // The hot path: a data line.
         if let Current::Data(builder) = &mut self.current {
             if lead == b'#' {
                 return Ok(());
             }
             return builder.line(no, raw, &mut self.dec);
-        }
-        if let Current::Pending(p) = &mut self.current {
-            if lead != b'#' {
-                p.lines.push((no, raw.to_vec()));
-            }
-            return Ok(());
         }
         self.count_header_line(no, raw, false)?;
         let text = self.dec.decode(no, raw).into_owned();
@@ -431,7 +458,8 @@ impl Parser {
                 title: title.to_string(),
                 line: no,
                 is_log,
-                lines: Vec::new(),
+                text: Vec::new(),
+                has_values: false,
             }),
         };
         Ok(())
@@ -742,9 +770,9 @@ impl Parser {
 
     /// Data sections that came before their definitions are read now.
     fn resolve_pending(&mut self) -> Result<(), LasError> {
-        for p in std::mem::take(&mut self.pending) {
+        for mut p in std::mem::take(&mut self.pending) {
             let Some(curves) = self.take_definition(&p.key, p.line)? else {
-                if p.lines.is_empty() {
+                if !p.has_values {
                     continue;
                 }
                 return Err(LasError {
@@ -759,9 +787,10 @@ impl Parser {
                 WarningKind::MisplacedSection,
                 format!("data section ~{} comes before its curve definitions", p.title),
             );
-            let mut builder = self.builder(p.name, curves, p.line, p.is_log, p.title_names);
-            for (no, raw) in &p.lines {
-                builder.line(*no, raw, &mut self.dec)?;
+            let (name, title_names) = (std::mem::take(&mut p.name), std::mem::take(&mut p.title_names));
+            let mut builder = self.builder(name, curves, p.line, p.is_log, title_names);
+            for (no, raw) in p.data_lines() {
+                builder.line(no, raw, &mut self.dec)?;
             }
             self.finish_builder(builder)?;
         }

@@ -659,6 +659,32 @@ fn data_before_its_curve_definitions() {
 }
 
 #[test]
+fn data_before_its_curve_definitions_keeps_its_line_numbers() {
+    // The waiting lines are kept as one text, blank and comment lines included, so that warnings and
+    // errors still name the right line.
+    let f = read(&[
+        V2,
+        "~W",
+        " NULL. -999.25 :",
+        "~A",
+        "",
+        "# a comment",
+        "1 10",
+        "   ",
+        "2 oops",
+        "3 30",
+        "~C",
+        " DEPT.M :",
+        " GR.GAPI :",
+    ]);
+    assert_values(num(&f, "GR"), &[Some(10.0), None, Some(30.0)]);
+    one(&f, WarningKind::NotANumber, 11);
+    let e = las::read_bytes(file(&[V2, "~A", "1 2", "", "2 3 4", "~C", " D.M :", " A. :"]).as_bytes())
+        .unwrap_err();
+    assert_eq!((e.kind, e.line), (LasErrorKind::Data, 7));
+}
+
+#[test]
 fn curves_named_by_the_data_title_line_when_there_is_no_curve_section() {
     let f = read(&["~A  DEPTH  GR", "1 10", "2 20"]);
     assert_eq!(num(&f, "GR"), &[10.0, 20.0]);
