@@ -823,7 +823,14 @@ impl DataBuilder {
         };
         let m = self.mnemonic(c).to_string();
         let word = excerpt(&word);
-        let (words, numbers) = (tally.words, tally.numbers);
+        // A numeric column's numbers are counted up to its last word only.
+        let uncounted = match text {
+            None => nums
+                .get(tally.counted..)
+                .map_or(0, |rest| rest.iter().filter(|v| !v.is_nan()).count()),
+            Some(_) => 0,
+        };
+        let (words, numbers) = (tally.words, tally.numbers + uncounted);
         match text {
             Some(t) if words > numbers => {
                 self.warnings.add(c, line, WarningKind::TextColumn, || {

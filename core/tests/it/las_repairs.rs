@@ -468,7 +468,9 @@ fn a_few_words_in_a_numeric_curve_are_nulls() {
     );
     let w = one(&f, WarningKind::NotANumber, first + 1);
     assert!(
-        w.message.starts_with("GR: `oops` is not a number; read as null") && w.message.contains("(2 times"),
+        w.message.starts_with("GR: `oops` is not a number; read as null")
+            && w.message.contains("4 of its values are numbers")
+            && w.message.contains("(2 times"),
         "{w:?}"
     );
     assert!(
