@@ -14,7 +14,7 @@ use arrow_array::RecordBatch;
 use bytes::Bytes;
 use futures::StreamExt;
 use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_into_record_batch_with, write_parquet};
-use mudrock_core::las::{Column, LasFile};
+use mudrock_core::las::{Column, LasErrorKind, LasFile, ReadLimits};
 use mudrock_core::layout::{CatalogType, Layout, LogId, ProjectId, WellId};
 use mudrock_core::model::{CurveMeta, LocationConfidence, WellHeader};
 use sha2::{Digest, Sha256};
@@ -28,6 +28,42 @@ use crate::report::{IngestReport, IngestStatus, ReportWarning};
 use crate::storage::StorageManager;
 use crate::validation::{KnownLog, Registry, Subject};
 
+/// The settings of [`ReadLimits`], one per field: `MUDROCK_MAX_CURVES`, `MUDROCK_MAX_LINE_BYTES`,
+/// `MUDROCK_MAX_SECTION_ITEMS`, `MUDROCK_MAX_HEADER_BYTES`.
+pub const ENV_READ_LIMITS: [&str; 4] = [
+    "MUDROCK_MAX_CURVES",
+    "MUDROCK_MAX_LINE_BYTES",
+    "MUDROCK_MAX_SECTION_ITEMS",
+    "MUDROCK_MAX_HEADER_BYTES",
+];
+
+/// The reader's limits from [`ENV_READ_LIMITS`] (each unset one keeps its default); a value that is not
+/// a positive number is an error naming the variable.
+pub fn read_limits_from_env() -> Result<ReadLimits> {
+    let mut limits = ReadLimits::DEFAULT;
+    let fields = [
+        &mut limits.max_curves,
+        &mut limits.max_line_bytes,
+        &mut limits.max_section_items,
+        &mut limits.max_header_bytes,
+    ];
+    for (name, field) in ENV_READ_LIMITS.iter().zip(fields) {
+        let Ok(text) = std::env::var(name) else {
+            continue;
+        };
+        *field = match text.trim().parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::ConfigInvalid,
+                    format!("{name} must be a positive whole number (got `{text}`)"),
+                ));
+            }
+        };
+    }
+    Ok(limits)
+}
+
 /// Ingests LAS files into projects. Clones share storage, catalogs and the per-project locks.
 #[derive(Clone)]
 pub struct Ingestor {
@@ -40,6 +76,8 @@ pub struct Ingestor {
     metadata: Option<Arc<dyn MetadataStore>>,
     /// The project's Iceberg tables, appended to by every ingest (`None`: Parquet layout only).
     lakehouse: Option<Lakehouse>,
+    /// What one file may make the reader hold (curves, line and header sizes).
+    read_limits: ReadLimits,
 }
 
 impl Ingestor {
@@ -53,7 +91,14 @@ impl Ingestor {
             concurrency,
             metadata: None,
             lakehouse: None,
+            read_limits: ReadLimits::DEFAULT,
         }
+    }
+
+    /// Reads files within these limits instead of the reader's defaults (see [`read_limits_from_env`]).
+    pub fn with_read_limits(mut self, limits: ReadLimits) -> Self {
+        self.read_limits = limits;
+        self
     }
 
     /// Appends every ingested log to these Iceberg tables too (one commit per file and table).
@@ -275,8 +320,9 @@ impl Ingestor {
         let (source, raw) = (name.to_owned(), bytes.clone());
         let sha = sha256.clone();
         let keep_samples = self.lakehouse.is_some();
+        let limits = self.read_limits;
         let prepared = tokio::task::spawn_blocking(move || {
-            prepare(&raw, &source, &sha, &registry, &known_logs, keep_samples)
+            prepare(&raw, &source, &sha, &registry, &known_logs, keep_samples, limits)
         })
         .await?;
         let prepared = match prepared {
@@ -467,9 +513,19 @@ fn prepare(
     registry: &Registry,
     known_logs: &[KnownLog],
     keep_samples: bool,
+    limits: ReadLimits,
 ) -> Prepared {
-    let mut las = match mudrock_core::las::read_bytes(bytes) {
+    let mut las = match mudrock_core::las::read_bytes_with_limits(bytes, limits) {
         Ok(las) => las,
+        Err(e) if e.kind == LasErrorKind::Limit => {
+            return Prepared::Rejected {
+                reason: format!(
+                    "the file is larger than this server accepts: {e} (settings {})",
+                    ENV_READ_LIMITS.join(", ")
+                ),
+                warnings: Vec::new(),
+            };
+        }
         Err(e) => {
             return Prepared::Rejected {
                 reason: format!("not a readable LAS file: {e}"),

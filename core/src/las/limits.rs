@@ -41,15 +41,13 @@ impl Default for ReadLimits {
 }
 
 /// The error for a file past a limit: what was too much (`what`, e.g. `1001 curves in the file`),
-/// where, and which field of [`ReadLimits`] to raise.
+/// where, and which field of [`ReadLimits`] to raise (named in the message).
 pub(crate) fn exceeded(line: usize, what: &str, limit: usize, field: &str) -> LasError {
     LasError {
         kind: LasErrorKind::Limit,
         line,
         column: None,
-        message: format!(
-            "{what} (limit ReadLimits::{field} = {limit}; raise it and read with \
-             las::read_with_limits to accept this file)"
-        ),
+        // The field's name is what a caller's setting is named after (the server's `MUDROCK_MAX_CURVES` …).
+        message: format!("{what}: more than the reader accepts ({field} = {limit})"),
     }
 }

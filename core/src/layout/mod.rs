@@ -454,10 +454,10 @@ fn parse_well(project: ProjectId, under: &str) -> Result<ObjectPath, ParseFail> 
     if name.is_empty() {
         return Ok(ObjectPath::WellDataPrefix { project, well, kind });
     }
-    if kind == WellDataType::Logs {
-        if let Some(log) = name.strip_suffix(".parquet").and_then(|s| LogId::new(s).ok()) {
-            return Ok(ObjectPath::WellLog { project, well, log });
-        }
+    if kind == WellDataType::Logs
+        && let Some(log) = name.strip_suffix(".parquet").and_then(|s| LogId::new(s).ok())
+    {
+        return Ok(ObjectPath::WellLog { project, well, log });
     }
     Ok(ObjectPath::WellData {
         project,

@@ -181,10 +181,11 @@ pub fn parse_angle(text: &str, axis: Axis) -> Result<Angle, AngleError> {
         return Err(unreadable());
     }
     // A hemisphere letter goes first or last, never between the numbers.
-    if let Some((_, pos)) = hemisphere {
-        if pos != 0 && pos != tokens - 1 {
-            return Err(unreadable());
-        }
+    if let Some((_, pos)) = hemisphere
+        && pos != 0
+        && pos != tokens - 1
+    {
+        return Err(unreadable());
     }
     let first = &numbers[0];
     let south_west = match hemisphere.map(|(h, _)| h) {

@@ -58,7 +58,7 @@ fn bump(v: &Version, which: u8) -> Version {
             },
         },
         Version::Snapshot { table, snapshot_id } => {
-            if which % 2 == 0 {
+            if which.is_multiple_of(2) {
                 Version::snapshot(format!("{table}x"), snapshot_id)
             } else {
                 Version::snapshot(table, snapshot_id.wrapping_add(1))

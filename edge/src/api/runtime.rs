@@ -24,6 +24,8 @@ impl QueryRuntime {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads.max(1))
             .thread_name("mudrock-query")
+            // Workers and blocking threads alike: planning runs on the latter (`run`), operators on both.
+            .thread_stack_size(crate::query::QUERY_THREAD_STACK_BYTES)
             .enable_all()
             .build()
             .map_err(|e| {

@@ -1,12 +1,18 @@
 //! Binding, serving and stopping: [`serve`] runs the API on a listener until a shutdown signal, letting
-//! requests in flight finish; [`Server`] does it on a background task (tests, `mudrock demo`).
+//! requests in flight finish; [`Server`] does it on a background task (tests, `mudrock demo`);
+//! [`raise_open_file_limit`] lets a server hold as many connections as the system allows.
 
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::serve::ListenerExt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
 use super::router::router;
@@ -30,19 +36,76 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then waits for open requests to finish.
+///
+/// Connections are served by hyper's HTTP/1 server directly (not `axum::serve`) for three limits a
+/// public server needs and `axum::serve` does not set:
+/// - a connection that has not sent a whole request head within `ApiConfig::header_read_timeout` —
+///   an idle socket, a keep-alive connection between requests, a client trickling its headers — is
+///   closed, so idle sockets cannot pile up and exhaust the process's file descriptors;
+/// - at most `ApiConfig::max_connections` are open at once; past it, new ones wait in the kernel's
+///   backlog until one closes (within the header timeout for idle ones);
+/// - an `accept` that fails (out of descriptors, a connection reset before it was taken) is waited out
+///   and retried instead of ending the server.
 pub async fn serve(
     listener: TcpListener,
     state: ApiState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    // Small responses (cached windows) would wait for Nagle's algorithm otherwise.
-    let listener = listener.tap_io(|tcp| {
+    let config = state.config().clone();
+    let app = router(state);
+    let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let tcp = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    // Out of descriptors or memory: give connections time to close. A connection
+                    // aborted before it was accepted: just take the next one.
+                    if !is_per_connection(&e) {
+                        eprintln!("warning: accepting a connection failed ({e}); retrying in 100 ms");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Small responses (cached windows) would wait for Nagle's algorithm otherwise.
         let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Error::new(ErrorKind::Unexpected, "the HTTP server stopped").with_source(e))
+        let connection = http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or breaks the protocol ends its own connection, nothing else.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Errors of `accept` that concern one connection only (as hyper and axum classify them).
+fn is_per_connection(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }
 
 /// The API running on a background task.
@@ -114,4 +177,29 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Raises this process's soft limit on open files to its hard limit (commonly 1,024 → 524,288 on Linux),
+/// so that connections, not a default meant for interactive shells, decide how many clients a server
+/// holds. Returns the limit now in force (`None` where it cannot be read).
+#[cfg(unix)]
+pub fn raise_open_file_limit() -> Option<u64> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current == limit.maximum {
+        return limit.current;
+    }
+    let raised = rustix::process::Rlimit {
+        current: limit.maximum,
+        maximum: limit.maximum,
+    };
+    match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => limit.maximum,
+        Err(_) => limit.current,
+    }
+}
+
+#[cfg(not(unix))]
+pub fn raise_open_file_limit() -> Option<u64> {
+    None
 }

@@ -33,8 +33,15 @@ pub struct ApiConfig {
     /// late. Zero asks the store on every request: three `stat`s, which on this 2-core machine cap cached
     /// answers at ~12k req/s instead of ~39k (benches/RESULTS.md).
     pub revalidate_after: Duration,
+    /// Connections open at once; more wait in the kernel's backlog (`api::server`).
+    pub max_connections: usize,
+    /// A connection that has not sent a whole request head this long after it opened (or after its
+    /// last response) is closed: idle and trickling clients cannot hold sockets.
+    pub header_read_timeout: Duration,
 }
 
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 256 << 20;
 pub const DEFAULT_ROW_LIMIT: u64 = 1_000_000;
 pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -49,6 +56,8 @@ impl Default for ApiConfig {
             query_timeout: DEFAULT_QUERY_TIMEOUT,
             max_points: DEFAULT_MAX_POINTS,
             revalidate_after: DEFAULT_REVALIDATE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }

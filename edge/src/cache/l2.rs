@@ -336,18 +336,18 @@ fn block_files(dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
     for shard in shards.flatten() {
         let Ok(files) = fs::read_dir(shard.path()) else {
             // A file where a shard folder belongs: listed so that opening the cache deletes it.
-            if let Ok(meta) = shard.metadata() {
-                if meta.is_file() {
-                    out.push((shard.path(), meta.len()));
-                }
+            if let Ok(meta) = shard.metadata()
+                && meta.is_file()
+            {
+                out.push((shard.path(), meta.len()));
             }
             continue;
         };
         for file in files.flatten() {
-            if let Ok(meta) = file.metadata() {
-                if meta.is_file() {
-                    out.push((file.path(), meta.len()));
-                }
+            if let Ok(meta) = file.metadata()
+                && meta.is_file()
+            {
+                out.push((file.path(), meta.len()));
             }
         }
     }

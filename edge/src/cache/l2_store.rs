@@ -563,11 +563,11 @@ impl ObjectStore for CachedObjectStore {
             }
         };
         let meta = self.current_meta(location).await?;
-        if let Ok(range) = resolve(&meta) {
-            if verifiable_version(&meta).is_none() || range.end - range.start > self.blocks.max_bytes() / 4 {
-                // Not cacheable (see the module doc): the store's own streaming read.
-                return self.inner.get_opts(location, options).await;
-            }
+        if let Ok(range) = resolve(&meta)
+            && (verifiable_version(&meta).is_none() || range.end - range.start > self.blocks.max_bytes() / 4)
+        {
+            // Not cacheable (see the module doc): the store's own streaming read.
+            return self.inner.get_opts(location, options).await;
         }
         let (meta, mut ranges, mut parts) = self
             .read_current(location, Some(meta), |meta| resolve(meta).map(|r| vec![r]))

@@ -212,10 +212,10 @@ pub fn parse(text: &str) -> Result<Vec<Sample>, ParseError> {
 /// The family a sample belongs to: a histogram's `_bucket`, `_sum` and `_count` belong to it.
 fn family_of(name: &str, types: &BTreeMap<String, String>) -> String {
     for suffix in ["_bucket", "_sum", "_count"] {
-        if let Some(base) = name.strip_suffix(suffix) {
-            if matches!(types.get(base).map(String::as_str), Some("histogram" | "summary")) {
-                return base.to_owned();
-            }
+        if let Some(base) = name.strip_suffix(suffix)
+            && matches!(types.get(base).map(String::as_str), Some("histogram" | "summary"))
+        {
+            return base.to_owned();
         }
     }
     name.to_owned()
@@ -361,10 +361,10 @@ pub fn snapshots_from_samples(samples: &[Sample]) -> Vec<TierSnapshot> {
             "load_seconds_sum" => snap.load_seconds = s.value,
             "load_seconds_count" => snap.loads = count,
             "load_seconds_bucket" => {
-                if let Some(le) = s.label("le").and_then(|le| le.parse::<f64>().ok()) {
-                    if le.is_finite() {
-                        snap.load_buckets.push((le, count));
-                    }
+                if let Some(le) = s.label("le").and_then(|le| le.parse::<f64>().ok())
+                    && le.is_finite()
+                {
+                    snap.load_buckets.push((le, count));
                 }
             }
             _ => {}

@@ -3,6 +3,7 @@
 mod cache;
 mod demo;
 mod ingest;
+mod limits;
 mod output;
 mod progress;
 mod publish;
@@ -113,6 +114,8 @@ enum Command {
         /// snapshots`), a time (2026-12-04T20:15:00Z; `2026-12-04 20:15:00` is UTC), or `now`.
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<AsOf>,
+        #[command(flatten)]
+        limits: limits::QueryLimitArgs,
     },
     /// Put every stored log of a project into its Iceberg tables (logs ingested before the tables
     /// existed, or with MUDROCK_ICEBERG_CATALOG=off), from the original bytes kept under raw/.
@@ -168,7 +171,12 @@ fn parse_project(s: &str) -> std::result::Result<ProjectId, String> {
 /// everything worked, 1 when a file was rejected or an operation failed, 2 for usage errors (clap).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Queries run on this runtime's threads in the CLI (the server has its own query runtime).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .thread_stack_size(crate::query::QUERY_THREAD_STACK_BYTES)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -244,17 +252,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             output,
             limit,
             as_of,
+            limits,
         } => {
-            sql::run(
-                &ingestor,
-                &project,
-                &query,
-                format,
-                output.as_deref(),
-                limit,
-                as_of,
-            )
-            .await
+            let engine = query_engine(&ingestor, &limits)?;
+            sql::run(&engine, &project, &query, format, output.as_deref(), limit, as_of).await
         }
         Command::Backfill { project, json } => ingest::backfill(&ingestor, &project, json).await,
         Command::Snapshots { project, table, json } => snapshots::run(&ingestor, &project, table, json).await,
@@ -295,12 +296,16 @@ async fn open_lakehouse(cli: &Cli) -> Result<Option<Lakehouse>> {
 }
 
 /// The query engine over the ingestor's storage, answering time travel from its Iceberg tables (if any).
-fn query_engine(ingestor: &Ingestor) -> QueryEngine {
-    let engine = QueryEngine::new(ingestor.storage().clone(), ingestor.layout().clone());
-    match ingestor.lakehouse() {
+fn query_engine(ingestor: &Ingestor, limits: &limits::QueryLimitArgs) -> Result<QueryEngine> {
+    let engine = QueryEngine::with_config(
+        ingestor.storage().clone(),
+        ingestor.layout().clone(),
+        limits.config()?,
+    );
+    Ok(match ingestor.lakehouse() {
         Some(lakehouse) => engine.with_lakehouse(lakehouse.clone()),
         None => engine,
-    }
+    })
 }
 
 fn storage_config(cli: &Cli) -> Result<StorageConfig> {
@@ -312,6 +317,11 @@ fn storage_config(cli: &Cli) -> Result<StorageConfig> {
 }
 
 fn open(cli: &Cli) -> Result<Ingestor> {
+    let limits = crate::ingest::read_limits_from_env()?;
+    Ok(open_storage(cli)?.with_read_limits(limits))
+}
+
+fn open_storage(cli: &Cli) -> Result<Ingestor> {
     let config = storage_config(cli)?;
     if cli.storage == StorageKind::S3 {
         let storage = StorageManager::new(&config)?;

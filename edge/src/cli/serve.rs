@@ -15,12 +15,19 @@ use std::time::Duration;
 use clap::Args;
 
 use super::output;
+use crate::api::server::raise_open_file_limit;
 use crate::api::server::{bind, serve, shutdown_signal};
-use crate::api::state::{DEFAULT_MAX_POINTS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROW_LIMIT};
+use crate::api::state::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_POINTS, DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_ROW_LIMIT,
+};
 use crate::api::{ApiConfig, ApiState, Tokens};
 use crate::cache::{CacheConfig, Caches};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
+
+/// Open files kept for everything but connections (data files, caches, stores, logs).
+const RESERVED_FILES: u64 = 256;
 
 /// The environment variable holding `token=project,project;token=*`.
 pub const ENV_TOKENS: &str = "MUDROCK_TOKENS";
@@ -47,17 +54,53 @@ pub struct ServeArgs {
     /// are seen at once either way).
     #[arg(long, env = "MUDROCK_REVALIDATE_MS", default_value_t = 1000)]
     pub revalidate_ms: u64,
+    /// Connections open at once (default: 10,000, or fewer when the open-file limit is lower).
+    #[arg(long, env = "MUDROCK_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a connection may take to send a request's head (and stay idle between requests).
+    #[arg(long, env = "MUDROCK_HEADER_TIMEOUT_SECONDS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    pub header_timeout_seconds: u64,
+    #[command(flatten)]
+    pub limits: super::limits::QueryLimitArgs,
 }
 
 impl ServeArgs {
-    fn config(&self) -> Result<ApiConfig> {
-        if self.row_limit == 0 || self.query_timeout_seconds == 0 || self.max_upload_bytes == 0 {
+    /// The API's limits; `open_files` is the process's open-file limit (after raising it), which the
+    /// connection limit must leave room under.
+    fn config(&self, open_files: Option<u64>) -> Result<ApiConfig> {
+        if self.row_limit == 0
+            || self.query_timeout_seconds == 0
+            || self.max_upload_bytes == 0
+            || self.header_timeout_seconds == 0
+            || self.max_connections == Some(0)
+        {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
-                "--row-limit, --query-timeout-seconds and --max-upload-bytes must be above 0",
+                "--row-limit, --query-timeout-seconds, --max-upload-bytes, --header-timeout-seconds and \
+                 --max-connections must be above 0",
             ));
         }
+        // Files, the caches and the stores need descriptors besides the connections.
+        let room =
+            open_files.map(|n| usize::try_from(n.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX));
+        let max_connections = match (self.max_connections, room) {
+            (Some(asked), Some(room)) if asked > room => {
+                return Err(Error::new(
+                    ErrorKind::ConfigInvalid,
+                    format!(
+                        "--max-connections {asked} needs more open files than this process may have ({} in \
+                         all, {RESERVED_FILES} kept for files): lower it or raise the hard limit (ulimit -Hn)",
+                        open_files.unwrap_or_default()
+                    ),
+                ));
+            }
+            (Some(asked), _) => asked,
+            (None, Some(room)) => DEFAULT_MAX_CONNECTIONS.min(room).max(1),
+            (None, None) => DEFAULT_MAX_CONNECTIONS,
+        };
         Ok(ApiConfig {
+            max_connections,
+            header_read_timeout: Duration::from_secs(self.header_timeout_seconds),
             max_upload_bytes: self.max_upload_bytes,
             row_limit: self.row_limit,
             query_timeout: Duration::from_secs(self.query_timeout_seconds),
@@ -109,7 +152,7 @@ pub async fn run(
     args: &ServeArgs,
     project: Option<&str>,
 ) -> Result<ExitCode> {
-    let config = args.config()?;
+    let config = args.config(raise_open_file_limit())?;
     let (tokens, made_up) = tokens(args.auth_config.as_deref())?;
     let cache_config = CacheConfig::from_env(data_dir)?;
     let caches = Arc::new(Caches::open(
@@ -117,7 +160,7 @@ pub async fn run(
         ingestor.storage(),
         ingestor.layout(),
     )?);
-    let engine = super::query_engine(ingestor);
+    let engine = super::query_engine(ingestor, &args.limits)?;
     let state = ApiState::new(ingestor.clone(), engine, caches, tokens, config)?;
     let listener = bind(args.addr).await?;
     let addr = listener.local_addr()?;

@@ -23,9 +23,8 @@ use parquet::file::properties::WriterProperties;
 
 use super::output;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::Ingestor;
 use crate::lakehouse::AsOf;
-use crate::query::{SqlOptions, SqlStream};
+use crate::query::{QueryEngine, SqlOptions, SqlStream};
 
 /// Rows the table format shows when `--limit` is not given.
 pub const TABLE_DEFAULT_LIMIT: usize = 1000;
@@ -43,7 +42,7 @@ pub enum SqlFormat {
 }
 
 pub async fn run(
-    ingestor: &Ingestor,
+    engine: &QueryEngine,
     project: &ProjectId,
     sql: &str,
     format: SqlFormat,
@@ -57,7 +56,6 @@ pub async fn run(
             "Parquet is binary: write it to a file with --output FILE, or redirect stdout",
         ));
     }
-    let engine = super::query_engine(ingestor);
     let limit = match (format, limit) {
         (_, Some(n)) => Some(n),
         (SqlFormat::Table, None) => Some(TABLE_DEFAULT_LIMIT),
@@ -70,7 +68,7 @@ pub async fn run(
     };
     let stream = engine.sql(project, sql, options).await?;
     let (rows, truncated) = match format {
-        SqlFormat::Table => print_table(stream).await?,
+        SqlFormat::Table => print_table(stream, out).await?,
         _ => {
             let sink = Sink::open(out)?;
             write_stream(stream, format, sink).await?
@@ -82,7 +80,8 @@ pub async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn print_table(mut stream: SqlStream) -> Result<(usize, bool)> {
+/// The result as a text table, on stdout or into the `--output` file.
+async fn print_table(mut stream: SqlStream, out: Option<&Path>) -> Result<(usize, bool)> {
     let schema = stream.schema();
     let mut batches = Vec::new();
     while let Some(batch) = stream.next().await {
@@ -91,7 +90,12 @@ async fn print_table(mut stream: SqlStream) -> Result<(usize, bool)> {
     let rows = stream.rows();
     let mut text = render_table(&schema, &batches)?;
     text.push_str(&format!("{rows} row{}\n", if rows == 1 { "" } else { "s" }));
-    output::print(&text)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Error::from(e).with_context("output", path.display()))?
+        }
+        None => output::print(&text)?,
+    }
     Ok((rows, stream.is_truncated()))
 }
 

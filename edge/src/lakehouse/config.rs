@@ -77,6 +77,10 @@ pub struct LakehouseConfig {
     /// How often a commit that lost a race is replayed on the new table state (Iceberg's
     /// `commit.retry.num-retries`, set on the tables MudRock creates).
     pub commit_retries: u32,
+    /// Most columns `well_logs` may reach: a file whose new curves would widen it further is refused
+    /// before anything is written (`MUDROCK_MAX_TABLE_COLUMNS`). Every later ingest and query of the
+    /// project pays for every column, so one file with 20,000 curves must not widen it for good.
+    pub max_columns: usize,
 }
 
 /// FileIO properties; a newtype so that the secret key never reaches a log.
@@ -93,6 +97,26 @@ impl std::fmt::Debug for FileIoProps {
 
 /// The default number of commit retries: enough for a handful of ingests racing on one table.
 pub const DEFAULT_COMMIT_RETRIES: u32 = 10;
+
+/// Default of [`LakehouseConfig::max_columns`].
+pub const DEFAULT_MAX_COLUMNS: usize = 4_096;
+
+/// The variable that sets [`LakehouseConfig::max_columns`].
+pub const ENV_MAX_COLUMNS: &str = "MUDROCK_MAX_TABLE_COLUMNS";
+
+/// `MUDROCK_MAX_TABLE_COLUMNS`, else the default; a value that is not a positive number is an error.
+fn max_columns_from_env() -> Result<usize> {
+    match std::env::var(ENV_MAX_COLUMNS) {
+        Err(_) => Ok(DEFAULT_MAX_COLUMNS),
+        Ok(text) => match text.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!("{ENV_MAX_COLUMNS} must be a positive number of columns (got `{text}`)"),
+            )),
+        },
+    }
+}
 
 impl LakehouseConfig {
     /// The tables over `storage` with `catalog`. Memory storage has no Iceberg tables (`None`): its
@@ -135,6 +159,7 @@ impl LakehouseConfig {
             warehouse,
             file_io,
             commit_retries: DEFAULT_COMMIT_RETRIES,
+            max_columns: max_columns_from_env()?,
         }))
     }
 

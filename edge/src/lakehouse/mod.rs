@@ -274,10 +274,28 @@ impl Lakehouse {
             .map_err(self.err("load a table"))
     }
 
-    /// Refuses, before anything is written, a log whose curves conflict with the table's types.
+    /// Refuses, before anything is written, a log whose curves conflict with the table's types or would
+    /// widen the table past `LakehouseConfig::max_columns`.
     pub async fn check_log(&self, project: &ProjectId, samples: &RecordBatch) -> Result<()> {
         let table = self.table(project, LakeTable::WellLogs).await?;
-        batch::missing_columns(table.metadata().current_schema(), &samples.schema()).map(|_| ())
+        let schema = table.metadata().current_schema();
+        let missing = batch::missing_columns(schema, &samples.schema())?;
+        let columns = schema.as_struct().fields().len() + missing.len();
+        let max = self.inner.config.max_columns;
+        if !missing.is_empty() && columns > max {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "the file's {} new curves would widen the project's well_logs table to {columns} columns; at \
+                     most {max} are allowed ({}): nothing was written",
+                    missing.len(),
+                    config::ENV_MAX_COLUMNS
+                ),
+            )
+            .with_context("columns", columns)
+            .with_context("limit", max));
+        }
+        Ok(())
     }
 
     /// The sources (LAS files' SHA-256) the table has commits of.

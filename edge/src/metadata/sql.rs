@@ -140,11 +140,33 @@ impl SqlStore {
     }
 
     /// The embedded default: a SQLite file (created if missing).
+    ///
+    /// Processes opening the same file at once (two `mudrock ingest` on a fresh data dir) take turns
+    /// through an exclusive lock on `{file}.lock` while the file is created and migrated: SQLite has no
+    /// lock for sqlx's migrator to take, and two migrators on one fresh file both apply the first
+    /// migration (the loser failed with "table already exists").
     pub async fn open_file(path: &std::path::Path) -> Result<SqlStore> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(Error::from)?;
         }
-        SqlStore::open(&format!("sqlite://{}?mode=rwc", path.display())).await
+        let lock_path = std::path::PathBuf::from(format!("{}.lock", path.display()));
+        let shown = lock_path.display().to_string();
+        let lock = tokio::task::spawn_blocking(move || {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)?;
+            file.lock()?;
+            Ok::<_, std::io::Error>(file)
+        })
+        .await
+        .map_err(|e| Error::new(ErrorKind::Unexpected, "the metadata lock task failed").with_source(e))?
+        .map_err(|e| Error::from(e).with_context("lock", shown))?;
+        let store = SqlStore::open(&format!("sqlite://{}?mode=rwc", path.display())).await;
+        // Closing the file releases the lock.
+        drop(lock);
+        store
     }
 
     fn sql<'a>(&self, text: &'a str) -> Cow<'a, str> {

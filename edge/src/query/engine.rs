@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::cache::DefaultFilesMetadataCache;
 use datafusion::execution::cache::cache_manager::{CacheManagerConfig, FileMetadataCache};
-use datafusion::execution::memory_pool::{GreedyMemoryPool, MemoryPool, UnboundedMemoryPool};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::ScalarUDF;
+use datafusion::physical_optimizer::optimizer::PhysicalOptimizer;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mudrock_core::cache::{Lru, VersionSet};
 use mudrock_core::layout::{Layout, ProjectId};
@@ -20,11 +20,13 @@ use object_store_opendal::OpendalStore;
 
 use super::catalogs;
 use super::errors::{Hints, from_datafusion};
+use super::memory::QueryResources;
 use super::registry::SingleStoreRegistry;
 use super::session::{PlanCacheStats, PlanCounters, SqlSession};
 use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
 use super::udf;
 use super::well_logs::{LogObjectCache, WellLogsBuilder, WellLogsTable};
+use super::yielding::YieldBetweenBatches;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lakehouse::{AsOf, Lakehouse};
 use crate::storage::StorageManager;
@@ -36,9 +38,14 @@ pub struct QueryConfig {
     pub target_partitions: usize,
     /// Rows per record batch.
     pub batch_size: usize,
-    /// Memory all running queries together may use, in bytes (a query over it fails with a clear
-    /// error); `None` for no limit.
+    /// Memory all running queries together may use, in bytes (a query over it spills or fails with a
+    /// clear error); `None` for no limit. See `query::memory`.
     pub memory_limit: Option<usize>,
+    /// Memory one query may use, in bytes, within `memory_limit`; `None` for no limit of its own.
+    pub query_memory_limit: Option<usize>,
+    /// Bytes of temporary files all queries together may spill to (sorts, aggregates); `Some(0)`: no
+    /// spilling; `None`: DataFusion's default (100 GiB).
+    pub spill_limit: Option<u64>,
     /// Bytes of Parquet footers and page indexes kept in memory across queries and projects.
     pub metadata_cache_bytes: usize,
     /// Evaluate filters while decoding Parquet (late materialisation) instead of after. See
@@ -46,9 +53,27 @@ pub struct QueryConfig {
     pub pushdown_filters: bool,
     /// Footers read at once when a project's tables are rebuilt.
     pub footer_concurrency: usize,
+    /// Queries of one project that run at once (planning to last row); more wait for a turn within
+    /// their timeout (at least 1). Caps one project's share of the machine; see
+    /// [`default_project_queries`].
+    pub project_queries: usize,
     /// Optimised plans kept per project session, by SQL text and row limit (0: none kept, every query
     /// is planned from its text). See `query::session`.
     pub plan_cache_entries: usize,
+}
+
+/// Memory all queries of a process may hold at once by default: 4 GiB.
+pub const DEFAULT_MEMORY_LIMIT: usize = 4 << 30;
+/// Memory one query may hold by default: 2 GiB.
+pub const DEFAULT_QUERY_MEMORY_LIMIT: usize = 2 << 30;
+/// Spill space of all queries by default: 16 GiB.
+pub const DEFAULT_SPILL_LIMIT: u64 = 16 << 30;
+
+/// Queries of one project running at once by default: as many as the cores, at least two (a plot's
+/// window need not wait for another user's long query of the same project). Fairness between queries
+/// comes from `query::yielding`; this caps how much of the machine one project's queries take.
+pub fn default_project_queries() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from).max(2)
 }
 
 impl Default for QueryConfig {
@@ -56,10 +81,13 @@ impl Default for QueryConfig {
         QueryConfig {
             target_partitions: std::thread::available_parallelism().map_or(2, usize::from),
             batch_size: 8192,
-            memory_limit: None,
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
+            query_memory_limit: Some(DEFAULT_QUERY_MEMORY_LIMIT),
+            spill_limit: Some(DEFAULT_SPILL_LIMIT),
             metadata_cache_bytes: 64 * 1024 * 1024,
             pushdown_filters: true,
             footer_concurrency: 16,
+            project_queries: default_project_queries(),
             plan_cache_entries: 256,
         }
     }
@@ -104,7 +132,8 @@ struct Inner {
     /// The storage manager's operator as an `object_store`: the one storage stack, two interfaces.
     store: Arc<dyn ObjectStore>,
     metadata_cache: Arc<dyn FileMetadataCache>,
-    memory_pool: Arc<dyn MemoryPool>,
+    /// Memory and spill space of all queries (`query::memory`).
+    resources: Arc<QueryResources>,
     functions: Vec<ScalarUDF>,
     plan_counters: Arc<PlanCounters>,
     projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
@@ -119,8 +148,9 @@ struct Inner {
 const SNAPSHOT_SESSIONS: u64 = 32;
 
 /// A project's current session and what rebuilding it needs.
-#[derive(Default)]
 struct ProjectSlot {
+    /// Turns to run a query (`QueryConfig::project_queries`); a query holds one until its stream ends.
+    turns: Arc<tokio::sync::Semaphore>,
     current: StdMutex<Option<Arc<ProjectSession>>>,
     /// Held while rebuilding, so concurrent queries of a stale project rebuild once; guards the log
     /// objects read so far.
@@ -154,10 +184,7 @@ impl QueryEngine {
         metadata_cache: Arc<dyn FileMetadataCache>,
     ) -> Self {
         let store: Arc<dyn ObjectStore> = Arc::new(OpendalStore::new(storage.operator().clone()));
-        let memory_pool: Arc<dyn MemoryPool> = match config.memory_limit {
-            Some(bytes) => Arc::new(GreedyMemoryPool::new(bytes)),
-            None => Arc::new(UnboundedMemoryPool::default()),
-        };
+        let resources = Arc::new(QueryResources::new(&config));
         QueryEngine {
             inner: Arc::new(Inner {
                 storage,
@@ -165,7 +192,7 @@ impl QueryEngine {
                 config,
                 store,
                 metadata_cache,
-                memory_pool,
+                resources,
                 functions: udf::udfs(),
                 plan_counters: Arc::default(),
                 projects: StdMutex::default(),
@@ -195,12 +222,15 @@ impl QueryEngine {
     pub async fn sql(&self, project: &ProjectId, sql: &str, options: SqlOptions) -> Result<SqlStream> {
         let deadline = options.timeout.map(|t| tokio::time::Instant::now() + t);
         let start = async {
-            if let Some(as_of) = options.as_of {
+            let turn = self.turn(project).await?;
+            let stream = if let Some(as_of) = options.as_of {
                 let session = self.session_as_of(project, as_of).await?;
-                return session.start(sql, options, deadline).await;
-            }
-            let session = self.session(project).await?;
-            session.sql.start(sql, options, deadline).await
+                session.start(sql, options, deadline).await?
+            } else {
+                let session = self.session(project).await?;
+                session.sql.start(sql, options, deadline).await?
+            };
+            Ok(stream.holding(turn))
         };
         match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, start)
@@ -292,10 +322,7 @@ impl QueryEngine {
             .lakehouse
             .get()
             .ok_or_else(|| crate::lakehouse::no_tables("time travel"))?;
-        let runtime = RuntimeEnvBuilder::new()
-            .with_memory_pool(Arc::clone(&inner.memory_pool))
-            .build_arc()
-            .map_err(|e| from_datafusion(e, &Hints::default()))?;
+        let runtime = inner.resources.runtime(RuntimeEnvBuilder::new())?;
         let ctx = self.context(runtime);
         let settled = lakehouse.register_as_of(&ctx, project, as_of).await?;
         let key = key.filter(|_| settled);
@@ -308,7 +335,11 @@ impl QueryEngine {
             },
             ..inner.config.clone()
         };
-        let session = Arc::new(SqlSession::from_context(ctx, &config));
+        let session = Arc::new(SqlSession::from_context_with(
+            ctx,
+            &config,
+            Arc::clone(&inner.resources),
+        ));
         if let Some(key) = key {
             let _ = lock(&inner.snapshot_sessions).insert(key, Arc::clone(&session));
         }
@@ -317,7 +348,24 @@ impl QueryEngine {
 
     fn slot(&self, project: &ProjectId) -> Arc<ProjectSlot> {
         let mut projects = lock(&self.inner.projects);
-        Arc::clone(projects.entry(project.clone()).or_default())
+        let turns = self.inner.config.project_queries.max(1);
+        Arc::clone(projects.entry(project.clone()).or_insert_with(|| {
+            Arc::new(ProjectSlot {
+                turns: Arc::new(tokio::sync::Semaphore::new(turns)),
+                current: StdMutex::default(),
+                rebuild: tokio::sync::Mutex::default(),
+            })
+        }))
+    }
+
+    /// A turn to run a query of `project`: at once when fewer than `project_queries` of its queries run,
+    /// else when one of them ends (the caller's deadline bounds the wait).
+    async fn turn(&self, project: &ProjectId) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        let turns = Arc::clone(&self.slot(project).turns);
+        turns
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::new(ErrorKind::Unavailable, "the query engine is shutting down"))
     }
 
     async fn build(
@@ -370,6 +418,7 @@ impl QueryEngine {
                     hints,
                     inner.config.plan_cache_entries,
                     Arc::clone(&inner.plan_counters),
+                    Arc::clone(&inner.resources),
                 ),
                 versions,
                 well_logs,
@@ -380,10 +429,14 @@ impl QueryEngine {
 
     /// A session with the engine's settings over `runtime`.
     fn context(&self, runtime: Arc<RuntimeEnv>) -> SessionContext {
+        // DataFusion's own rules, then ours (a builder given one rule uses only the rules it was given).
+        let mut rules = PhysicalOptimizer::new().rules;
+        rules.push(Arc::new(YieldBetweenBatches));
         let state = SessionStateBuilder::new()
             .with_config(self.inner.config.session_config())
             .with_runtime_env(runtime)
             .with_default_features()
+            .with_physical_optimizer_rules(rules)
             .build();
         SessionContext::new_with_state(state)
     }
@@ -393,16 +446,15 @@ impl QueryEngine {
     fn runtime(&self, url: &ObjectStoreUrl) -> Result<Arc<RuntimeEnv>> {
         let inner = &self.inner;
         let registry = SingleStoreRegistry::new(url.clone(), Arc::clone(&inner.store));
-        RuntimeEnvBuilder::new()
-            .with_object_store_registry(Arc::new(registry))
-            .with_memory_pool(Arc::clone(&inner.memory_pool))
-            .with_cache_manager(
-                CacheManagerConfig::default()
-                    .with_file_metadata_cache(Some(Arc::clone(&inner.metadata_cache)))
-                    .with_metadata_cache_limit(inner.config.metadata_cache_bytes),
-            )
-            .build_arc()
-            .map_err(|e| from_datafusion(e, &Hints::default()))
+        inner.resources.runtime(
+            RuntimeEnvBuilder::new()
+                .with_object_store_registry(Arc::new(registry))
+                .with_cache_manager(
+                    CacheManagerConfig::default()
+                        .with_file_metadata_cache(Some(Arc::clone(&inner.metadata_cache)))
+                        .with_metadata_cache_limit(inner.config.metadata_cache_bytes),
+                ),
+        )
     }
 }
 

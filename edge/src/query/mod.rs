@@ -30,17 +30,24 @@
 //! limit); the same SQL again starts at the physical plan. The cache lives and dies with the session, so a
 //! new ingest (new catalog versions, new session) never reuses a plan (`query/session.rs`).
 
+mod bounds;
 mod catalogs;
 mod engine;
 mod errors;
+mod memory;
 mod readonly;
 mod registry;
 mod session;
 mod stream;
 mod udf;
 mod well_logs;
+mod yielding;
 
-pub use engine::{QueryConfig, QueryEngine, TableInfo};
+pub use bounds::{MAX_SQL_OPERATORS, QUERY_THREAD_STACK_BYTES};
+pub use engine::{
+    DEFAULT_MEMORY_LIMIT, DEFAULT_QUERY_MEMORY_LIMIT, DEFAULT_SPILL_LIMIT, QueryConfig, QueryEngine,
+    TableInfo, default_project_queries,
+};
 pub use readonly::is_refusal as is_read_only_refusal;
 pub use session::{PlanCacheStats, SqlSession};
 pub use stream::{SqlOptions, SqlResult, SqlStream};

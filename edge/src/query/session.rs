@@ -1,6 +1,6 @@
 //! One SQL session: the engine's path from SQL text to a result stream, with a cache of planned queries.
 //!
-//! Path of a query: parse (one statement, the session's dialect) → read-only check → logical plan →
+//! Path of a query: size bound (`query::bounds`) → parse (one statement, the session's dialect) → read-only check → logical plan →
 //! DataFusion's `SQLOptions` check → row limit (`LIMIT n + 1`) → analyse and optimise → physical plan →
 //! stream. Everything up to the optimised logical plan depends only on the SQL text, the row limit and the
 //! session's tables; a session is built for one set of catalog versions (the engine makes a new session
@@ -28,11 +28,13 @@ use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, Volatility
 use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParserBuilder, Statement as DfStatement};
-use datafusion::sql::sqlparser::dialect::dialect_from_str;
+use datafusion::sql::sqlparser::dialect::{Dialect, dialect_from_str};
 use mudrock_core::cache::{Lru, VersionSet};
 
+use super::bounds;
 use super::engine::QueryConfig;
 use super::errors::{Hints, from_datafusion};
+use super::memory::QueryResources;
 use super::readonly;
 use super::stream::{SqlOptions, SqlStream, timeout_error};
 use super::udf;
@@ -86,6 +88,8 @@ pub struct SqlSession {
     /// `None` when plans are not kept (`QueryConfig::plan_cache_entries` = 0).
     plans: Option<StdMutex<Lru<PlanKey, Arc<LogicalPlan>>>>,
     counters: Arc<PlanCounters>,
+    /// Each query's memory budget and the engine's spill space.
+    resources: Arc<QueryResources>,
 }
 
 impl SqlSession {
@@ -95,6 +99,7 @@ impl SqlSession {
         hints: Arc<Hints>,
         plan_cache_entries: usize,
         counters: Arc<PlanCounters>,
+        resources: Arc<QueryResources>,
     ) -> Self {
         let plans =
             (plan_cache_entries > 0).then(|| StdMutex::new(Lru::new(plan_cache_entries as u64, |_, _| 1)));
@@ -104,6 +109,7 @@ impl SqlSession {
             hints,
             plans,
             counters,
+            resources,
         }
     }
 
@@ -111,6 +117,15 @@ impl SqlSession {
     /// of [`QueryConfig::session_config`]); the engine's SQL functions are added to it, and
     /// `config.plan_cache_entries` plans are kept. Results carry an empty [`VersionSet`].
     pub fn from_context(ctx: SessionContext, config: &QueryConfig) -> Self {
+        SqlSession::from_context_with(ctx, config, Arc::new(QueryResources::new(config)))
+    }
+
+    /// [`SqlSession::from_context`] whose queries share an engine's memory and spill space.
+    pub(crate) fn from_context_with(
+        ctx: SessionContext,
+        config: &QueryConfig,
+        resources: Arc<QueryResources>,
+    ) -> Self {
         for function in udf::udfs() {
             ctx.register_udf(function);
         }
@@ -130,6 +145,7 @@ impl SqlSession {
             hints,
             config.plan_cache_entries,
             Arc::new(PlanCounters::default()),
+            resources,
         )
     }
 
@@ -205,7 +221,10 @@ impl SqlSession {
                     .map_err(map)?
             }
         };
-        let stream = execute_stream(physical, Arc::new(TaskContext::from(&state))).map_err(map)?;
+        // The query's own runtime: its memory budget in front of the engine's (`query::memory`).
+        let runtime = self.resources.for_query(state.runtime_env())?;
+        let task = TaskContext::from(&state).with_runtime(runtime);
+        let stream = execute_stream(physical, Arc::new(task)).map_err(map)?;
         Ok(SqlStream::new(
             stream,
             options,
@@ -223,7 +242,9 @@ impl SqlSession {
         options: SqlOptions,
     ) -> Result<(LogicalPlan, bool)> {
         let map = |e| from_datafusion(e, &self.hints);
-        let statement = parse_one(state, sql).map_err(map)?;
+        let dialect = session_dialect(state).map_err(map)?;
+        bounds::check(dialect.as_ref(), sql)?;
+        let statement = parse_one(state, dialect.as_ref(), sql).map_err(map)?;
         readonly::check(&statement)?;
         let plan = state.statement_to_plan(statement).await.map_err(map)?;
         SQLOptions::new()
@@ -280,14 +301,23 @@ fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The session's SQL dialect.
+fn session_dialect(state: &SessionState) -> datafusion::common::Result<Box<dyn Dialect>> {
+    let name = state.config().options().sql_parser.dialect;
+    dialect_from_str(name).ok_or_else(|| {
+        datafusion::common::DataFusionError::Configuration(format!("unknown SQL dialect {name}"))
+    })
+}
+
 /// Parses exactly one statement with the session's dialect and recursion limit.
-fn parse_one(state: &SessionState, sql: &str) -> datafusion::common::Result<DfStatement> {
+fn parse_one(
+    state: &SessionState,
+    dialect: &dyn Dialect,
+    sql: &str,
+) -> datafusion::common::Result<DfStatement> {
     let options = &state.config().options().sql_parser;
-    let dialect = dialect_from_str(options.dialect).ok_or_else(|| {
-        datafusion::common::DataFusionError::Configuration(format!("unknown SQL dialect {}", options.dialect))
-    })?;
     let mut statements = DFParserBuilder::new(sql)
-        .with_dialect(dialect.as_ref())
+        .with_dialect(dialect)
         .with_recursion_limit(options.recursion_limit)
         .build()?
         .parse_statements()?;

@@ -62,6 +62,9 @@ pub struct SqlStream {
     timeout: Option<Duration>,
     versions: VersionSet,
     hints: Arc<Hints>,
+    /// The project's turn this query runs in (`QueryConfig::project_queries`), given back when the
+    /// stream ends or is dropped.
+    turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl SqlStream {
@@ -82,7 +85,14 @@ impl SqlStream {
             timeout: options.timeout,
             versions,
             hints,
+            turn: None,
         }
+    }
+
+    /// This stream holds `turn` until it ends.
+    pub(crate) fn holding(mut self, turn: tokio::sync::OwnedSemaphorePermit) -> Self {
+        self.turn = Some(turn);
+        self
     }
 
     pub fn schema(&self) -> SchemaRef {
@@ -128,6 +138,7 @@ impl SqlStream {
         // Dropping DataFusion's stream cancels the query's remaining work.
         self.inner = None;
         self.deadline = None;
+        self.turn = None;
     }
 }
 

@@ -23,7 +23,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::{las_form, layout, project, shared_las, simple_las};
+use crate::support::{las_form, layout, project, run_mudrock, shared_las, simple_las};
 
 const ADMIN: &str = "admin-token-0123456789abcdef";
 const DEMO_ONLY: &str = "demo-token-0123456789abcdef";
@@ -1303,77 +1303,6 @@ async fn the_server_stops_gracefully() {
     assert_eq!(api.http.get(&url).send().await.unwrap().status(), 200);
     api.server.stop().await.unwrap();
     assert!(api.http.get(&url).send().await.is_err(), "no longer listening");
-}
-
-/// `mudrock` started as a user would, until it prints where it listens (and, with no tokens configured,
-/// the token it made up).
-struct Running {
-    child: std::process::Child,
-    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
-    url: String,
-    token: Option<String>,
-}
-
-fn run_mudrock(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Running {
-    use std::io::BufRead;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mudrock"));
-    command
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("MUDROCK_TOKENS")
-        .env_remove("MUDROCK_AUTH_CONFIG")
-        .env_remove("MUDROCK_ADDR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut url = None;
-    let mut token = None;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            url = Some(rest.split_whitespace().next().unwrap().to_owned());
-        } else if url.is_some() && line.starts_with("tokens:") {
-            break;
-        } else if url.is_some() && line.starts_with("token") {
-            token = lines.next().map(|l| l.unwrap().trim().to_owned());
-            break;
-        }
-    }
-    Running {
-        child,
-        lines,
-        url: url.expect("the server printed its address"),
-        token,
-    }
-}
-
-impl Drop for Running {
-    /// A test that fails before `terminate` must not leave a server behind.
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-impl Running {
-    /// SIGTERM, then the exit status and the rest of stdout.
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let rest: Vec<String> = self.lines.by_ref().map(|l| l.unwrap()).collect();
-        (self.child.wait().unwrap(), rest.join("\n"))
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -285,3 +285,47 @@ fn commands_run_on_an_s3_bucket() {
         stderr(&denied)
     );
 }
+
+#[test]
+fn sql_writes_a_table_to_the_output_file_and_query_limits_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mudrock(dir.path(), &["demo", "--no-serve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.path().join("wells.txt");
+    let query = "SELECT count(*) AS wells FROM wells";
+    let out = mudrock(
+        dir.path(),
+        &[
+            "sql",
+            "--project",
+            "demo",
+            "--output",
+            file.to_str().unwrap(),
+            query,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "the table goes to the file, not stdout");
+    let table = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        table.contains("wells") && table.contains('6') && table.contains("1 row"),
+        "{table}"
+    );
+
+    // A limit that cannot work is said, not ignored.
+    let out = mudrock(
+        dir.path(),
+        &[
+            "sql",
+            "--project",
+            "demo",
+            "--query-memory-bytes",
+            "2000",
+            "--engine-memory-bytes",
+            "1000",
+            query,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--query-memory-bytes"), "{}", stderr(&out));
+}

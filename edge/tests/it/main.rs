@@ -4,6 +4,7 @@ mod api;
 mod cache;
 mod cli;
 mod demo;
+mod hostile;
 mod ingest;
 mod lakehouse;
 mod metadata;

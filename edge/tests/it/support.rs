@@ -118,3 +118,89 @@ pub fn simple_las(uwi: &str, well: &str) -> Bytes {
         &[("GR", "GAPI", gr), ("RHOB", "G/CC", rhob)],
     )
 }
+
+/// `mudrock` started as a user would, until it prints where it listens (and, with no tokens configured,
+/// the token it made up).
+pub struct Running {
+    pub child: std::process::Child,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    pub url: String,
+    pub token: Option<String>,
+}
+
+pub fn run_mudrock(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Running {
+    run_command(mudrock_command(data_dir, args, env))
+}
+
+/// `mudrock --data-dir DATA ARGS…` with no tokens from this process's environment.
+pub fn mudrock_command(
+    data_dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mudrock"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("MUDROCK_TOKENS")
+        .env_remove("MUDROCK_AUTH_CONFIG")
+        .env_remove("MUDROCK_ADDR");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+/// Starts `command` (a `mudrock serve` or `demo`) and reads its stdout until it says where it listens.
+pub fn run_command(mut command: std::process::Command) -> Running {
+    use std::io::BufRead;
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = None;
+    let mut token = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            url = Some(rest.split_whitespace().next().unwrap().to_owned());
+        } else if url.is_some() && line.starts_with("tokens:") {
+            break;
+        } else if url.is_some() && line.starts_with("token") {
+            token = lines.next().map(|l| l.unwrap().trim().to_owned());
+            break;
+        }
+    }
+    Running {
+        child,
+        lines,
+        url: url.expect("the server printed its address"),
+        token,
+    }
+}
+
+impl Drop for Running {
+    /// A test that fails before `terminate` must not leave a server behind.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Running {
+    /// SIGTERM, then the exit status and the rest of stdout.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let rest: Vec<String> = self.lines.by_ref().map(|l| l.unwrap()).collect();
+        (self.child.wait().unwrap(), rest.join("\n"))
+    }
+}

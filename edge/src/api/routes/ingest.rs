@@ -4,13 +4,17 @@
 //!
 //! The answer is 200 whenever the upload itself could be read: each file's `status` says whether it went
 //! in (a rejected file is the file's outcome, not a failed request — the other files may have gone in).
-//! An upload larger than the server's limit is 413; one with no file part is 400.
+//! An upload larger than the server's limit is 413 (at once when its `Content-Length` says so, before
+//! any of it is read); one with no file part is 400. Uploads are spooled to temporary files, not held in
+//! memory.
 
 use axum::extract::State;
 use axum::extract::multipart::Multipart;
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use bytes::Bytes;
-use mudrock_shared::{IngestResponse, IngestedFile};
+use mudrock_shared::{ErrorCode, IngestResponse, IngestedFile};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use super::extract::ApiPath;
 use crate::api::catalogs::project_id;
@@ -21,18 +25,33 @@ use crate::report::IngestReport;
 pub async fn upload(
     State(state): State<ApiState>,
     ApiPath(project): ApiPath<String>,
+    headers: HeaderMap,
     multipart: std::result::Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
     let project = project_id(&project)?;
+    // An upload that says it is too large is refused before a byte of it is read.
+    let limit = state.config().max_upload_bytes;
+    if let Some(length) = content_length(&headers)
+        && length > limit as u64
+    {
+        return Err(too_large(length, limit));
+    }
     let mut multipart = multipart?;
-    let mut files: Vec<(String, Bytes)> = Vec::new();
-    while let Some(field) = multipart.next_field().await? {
+    // Each file is spooled to an anonymous temporary file as it arrives (the body limit still counts
+    // every byte): memory holds one chunk of the upload, then one file while it is ingested, never the
+    // whole upload. Nothing is ingested until the whole upload has been read, so a 413 or a cut
+    // connection leaves the project as it was.
+    let mut files: Vec<(String, Spooled)> = Vec::new();
+    while let Some(mut field) = multipart.next_field().await? {
         // Form fields without a file name (a checkbox, a comment) are not files: skip them.
         let Some(name) = field.file_name().map(file_name) else {
             continue;
         };
-        let bytes = field.bytes().await?;
-        files.push((name, bytes));
+        let mut spooled = Spooled::new().await?;
+        while let Some(chunk) = field.chunk().await? {
+            spooled.write(&chunk).await?;
+        }
+        files.push((name, spooled));
     }
     if files.is_empty() {
         return Err(ApiError::bad_request(
@@ -40,7 +59,8 @@ pub async fn upload(
         ));
     }
     let mut reports = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
+    for (name, spooled) in files {
+        let bytes = spooled.into_bytes().await?;
         let report = state.ingestor().ingest_bytes(&project, &name, bytes).await;
         reports.push(ingested(report));
     }
@@ -52,6 +72,68 @@ pub async fn upload(
             files: reports,
         },
         None,
+    )
+}
+
+/// The `Content-Length` a request declares, if any.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn too_large(length: u64, limit: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("the upload is {length} bytes; this server accepts at most {limit} in one request: send fewer files at once"),
+    )
+    .with_detail("limit_bytes", limit as u64)
+}
+
+/// One uploaded file on its way in: an anonymous temporary file, gone when dropped.
+struct Spooled {
+    file: tokio::fs::File,
+}
+
+impl Spooled {
+    async fn new() -> ApiResult<Spooled> {
+        let file = tokio::task::spawn_blocking(tempfile::tempfile)
+            .await
+            .map_err(|e| spool_error(std::io::Error::other(e)))?
+            .map_err(spool_error)?;
+        Ok(Spooled {
+            file: tokio::fs::File::from_std(file),
+        })
+    }
+
+    async fn write(&mut self, chunk: &[u8]) -> ApiResult<()> {
+        self.file.write_all(chunk).await.map_err(spool_error)
+    }
+
+    async fn into_bytes(mut self) -> ApiResult<Bytes> {
+        self.file.flush().await.map_err(spool_error)?;
+        self.file
+            .seek(std::io::SeekFrom::Start(0))
+            .await
+            .map_err(spool_error)?;
+        let mut bytes = Vec::new();
+        self.file.read_to_end(&mut bytes).await.map_err(spool_error)?;
+        Ok(Bytes::from(bytes))
+    }
+}
+
+fn spool_error(e: std::io::Error) -> ApiError {
+    ApiError::from(
+        crate::Error::new(
+            crate::ErrorKind::Unavailable,
+            "cannot keep the upload in a temporary file (is the temporary directory full?)",
+        )
+        .with_retryable(true)
+        .with_source(e),
     )
 }
 

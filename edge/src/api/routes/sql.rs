@@ -177,7 +177,9 @@ pub async fn query(
     let truncated = stream.truncation_flag();
     // The rows are produced on their own task and handed over through a small channel: a CPU-bound
     // operator that does not yield cannot hold the response past the deadline, and a client that goes
-    // away (the body dropped) stops the production (`Producer` aborts the task).
+    // away (the body dropped) stops the production (`Producer` aborts the task). A client that stays but
+    // stops reading holds the query (and its project's turn) no longer than the deadline either: the
+    // body then ends short.
     let (tx, rx) = tokio::sync::mpsc::channel::<crate::Result<arrow_array::RecordBatch>>(2);
     let producer = Producer(
         state
@@ -186,8 +188,9 @@ pub async fn query(
                 let mut stream = stream;
                 while let Some(item) = stream.next().await {
                     let failed = item.is_err();
-                    if tx.send(item).await.is_err() || failed {
-                        break;
+                    match tokio::time::timeout_at(deadline, tx.send(item)).await {
+                        Ok(Ok(())) if !failed => {}
+                        _ => break,
                     }
                 }
             })?
