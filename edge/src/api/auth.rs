@@ -17,6 +17,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -49,7 +50,7 @@ pub fn random_token() -> Result<String> {
 /// `{project}` is outside the token's scope. Puts the [`Principal`] in the request's extensions.
 pub async fn require_token(
     State(tokens): State<Arc<Tokens>>,
-    params: RawPathParams,
+    params: std::result::Result<RawPathParams, RawPathParamsRejection>,
     mut request: Request,
     next: Next,
 ) -> std::result::Result<Response, ApiError> {
@@ -58,6 +59,8 @@ pub async fn require_token(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let principal = tokens.authenticate(authorization)?;
+    // A path whose parameters do not decode (invalid UTF-8) is the envelope's 400 like any bad input.
+    let params = params?;
     if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project") {
         principal.check(project)?;
     }

@@ -47,6 +47,12 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::RawPathParamsRejection> for ApiError {
+    fn from(r: axum::extract::rejection::RawPathParamsRejection) -> Self {
+        rejection(r.status(), "path", r.body_text())
+    }
+}
+
 impl From<MultipartError> for ApiError {
     fn from(r: MultipartError) -> Self {
         rejection(r.status(), "multipart upload", r.body_text())

@@ -26,6 +26,9 @@ use crate::cache::{CacheConfig, Caches};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::Ingestor;
 
+/// The longest timeout or revalidation window accepted: a day.
+const MAX_SECONDS: u64 = 24 * 3600;
+
 /// Open files kept for everything but connections (data files, caches, stores, logs).
 const RESERVED_FILES: u64 = 256;
 
@@ -78,6 +81,19 @@ impl ServeArgs {
                 ErrorKind::ConfigInvalid,
                 "--row-limit, --query-timeout-seconds, --max-upload-bytes, --header-timeout-seconds and \
                  --max-connections must be above 0",
+            ));
+        }
+        // Deadlines are instants: a timeout past a day is a typo (and would overflow an instant).
+        if self.query_timeout_seconds > MAX_SECONDS
+            || self.header_timeout_seconds > MAX_SECONDS
+            || self.revalidate_ms / 1000 > MAX_SECONDS
+        {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "--query-timeout-seconds, --header-timeout-seconds and --revalidate-ms must be at most a day \
+                     ({MAX_SECONDS} s)"
+                ),
             ));
         }
         // Files, the caches and the stores need descriptors besides the connections.

@@ -11,6 +11,7 @@ use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::ScalarUDF;
+use datafusion::optimizer::Analyzer;
 use datafusion::physical_optimizer::optimizer::PhysicalOptimizer;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use mudrock_core::cache::{Lru, VersionSet};
@@ -21,6 +22,7 @@ use object_store_opendal::OpendalStore;
 use super::catalogs;
 use super::errors::{Hints, from_datafusion};
 use super::memory::QueryResources;
+use super::overflow::CheckedIntegerArithmetic;
 use super::registry::SingleStoreRegistry;
 use super::session::{PlanCacheStats, PlanCounters, SqlSession};
 use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
@@ -430,13 +432,16 @@ impl QueryEngine {
     /// A session with the engine's settings over `runtime`.
     fn context(&self, runtime: Arc<RuntimeEnv>) -> SessionContext {
         // DataFusion's own rules, then ours (a builder given one rule uses only the rules it was given).
-        let mut rules = PhysicalOptimizer::new().rules;
-        rules.push(Arc::new(YieldBetweenBatches));
+        let mut analyzer_rules = Analyzer::new().rules;
+        analyzer_rules.push(Arc::new(CheckedIntegerArithmetic));
+        let mut physical_rules = PhysicalOptimizer::new().rules;
+        physical_rules.push(Arc::new(YieldBetweenBatches));
         let state = SessionStateBuilder::new()
             .with_config(self.inner.config.session_config())
             .with_runtime_env(runtime)
             .with_default_features()
-            .with_physical_optimizer_rules(rules)
+            .with_analyzer_rules(analyzer_rules)
+            .with_physical_optimizer_rules(physical_rules)
             .build();
         SessionContext::new_with_state(state)
     }

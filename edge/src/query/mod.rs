@@ -35,6 +35,7 @@ mod catalogs;
 mod engine;
 mod errors;
 mod memory;
+mod overflow;
 mod readonly;
 mod registry;
 mod session;

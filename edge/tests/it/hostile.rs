@@ -549,3 +549,81 @@ fn a_file_with_twenty_thousand_curves_is_refused_at_once_and_widens_nothing() {
     assert_eq!(columns(&server), before, "the project's well_logs did not widen");
     assert!(alive(&mut server));
 }
+
+#[test]
+fn every_refusal_is_the_json_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_dir(dir.path());
+    let server = serve(&data, &[]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let requests = [
+        format!("GET /v1/projects/%ff/wells HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"),
+        format!(
+            "GET /v1/projects/light/wells/%ff%fe/curves HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"
+        ),
+        format!(
+            "GET /v1/projects/light/wells?limit=-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"
+        ),
+        format!("DELETE /v1/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"),
+        "GET /v1/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Basic abc\r\n\r\n".to_owned(),
+        format!(
+            "POST /v1/projects/light/sql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\
+             Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{{\"sql\":"
+        ),
+        format!(
+            "POST /v1/projects/light/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\
+             Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx"
+        ),
+    ];
+    for request in &requests {
+        let mut socket = TcpStream::connect(&addr).unwrap();
+        socket.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        socket.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains("}}") {
+            match socket.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+        }
+        let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+        let first = request.lines().next().unwrap();
+        assert!(answer.starts_with("http/1.1 4"), "{first}: {answer}");
+        assert!(
+            answer.contains("content-type: application/json"),
+            "{first}: {answer}"
+        );
+        assert!(answer.contains("{\"error\":{\"code\":"), "{first}: {answer}");
+    }
+}
+
+#[test]
+fn integer_overflow_is_an_error_not_a_wrapped_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_dir(dir.path());
+    let server = serve(&data, &[]);
+    for query in [
+        "SELECT 9223372036854775807 + 1",
+        "SELECT -9223372036854775807 - 2",
+        "SELECT 4611686018427387904 * 2",
+        "SELECT max(x) FROM (SELECT CAST(value AS BIGINT) * 4611686018427387904 AS x FROM generate_series(1, 3))",
+    ] {
+        let (status, body) = sql(&server, "light", query);
+        assert_eq!(status, 400, "{query}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("integer overflow"), "{query}: {message}");
+    }
+    // In range: the same answers and column names as before.
+    let (status, body) = sql(
+        &server,
+        "light",
+        "SELECT 2 + 3, 7 * 6 AS p, 9223372036854775806 + 1 AS m",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rows"][0], json!([5, 42, 9223372036854775807i64]));
+    assert_eq!(body["columns"][0]["name"], "Int64(2) + Int64(3)");
+    // Floats keep IEEE arithmetic.
+    let (status, body) = sql(&server, "light", "SELECT 1e308 * 10 > 0 AS inf");
+    assert_eq!(status, 200, "{body}");
+}
