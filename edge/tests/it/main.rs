@@ -11,5 +11,6 @@ mod metadata;
 mod postgres;
 mod query;
 mod seaweedfs;
+mod slt;
 mod storage_behaviour;
 mod support;
