@@ -10,6 +10,7 @@ pub mod model;
 pub mod petro;
 pub mod query;
 pub mod spatial;
+pub mod validation;
 
 #[cfg(feature = "arrow")]
 pub mod arrow;

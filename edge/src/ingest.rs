@@ -23,10 +23,9 @@ use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow}
 use crate::error::{Error, ErrorKind, Result};
 use crate::lakehouse::{LakeLog, LakeTable, Lakehouse};
 use crate::metadata::{self, MetadataStore, ProjectScope};
-use crate::repair;
 use crate::report::{IngestReport, IngestStatus, ReportWarning};
 use crate::storage::StorageManager;
-use crate::validation::{KnownLog, Registry, Subject};
+use crate::validation::{KnownLog, Registry, check_file};
 
 /// The settings of [`ReadLimits`], one per field: `MUDROCK_MAX_CURVES`, `MUDROCK_MAX_LINE_BYTES`,
 /// `MUDROCK_MAX_SECTION_ITEMS`, `MUDROCK_MAX_HEADER_BYTES`.
@@ -533,65 +532,22 @@ fn prepare(
             };
         }
     };
-    let mut warnings: Vec<ReportWarning> = las
-        .warnings
-        .iter()
-        .map(|w| ReportWarning {
-            source: "reader".to_owned(),
-            line: (w.line > 0).then_some(w.line),
-            message: w.message.clone(),
+    let verdict = check_file(&mut las, registry, sha256, known_logs);
+    // Core's notes become the API contract's warnings here, field for field.
+    let warnings: Vec<ReportWarning> = verdict
+        .notes
+        .into_iter()
+        .map(|n| ReportWarning {
+            source: n.source,
+            line: n.line,
+            message: n.message,
         })
         .collect();
-    warnings.extend(
-        repair::drop_repeated_rows(&mut las)
-            .into_iter()
-            .map(|message| ReportWarning {
-                source: "repair".to_owned(),
-                line: None,
-                message,
-            }),
-    );
-    let header = WellHeader::from_las(&las);
-    if let Some(issue) = &header.location_issue {
-        warnings.push(ReportWarning {
-            source: "header".to_owned(),
-            line: None,
-            message: format!("location not used: {issue}"),
-        });
-    }
-    for data_set in &las.other_data {
-        warnings.push(ReportWarning {
-            source: "ingest".to_owned(),
-            line: None,
-            message: format!(
-                "data set {} ({} rows) is not ingested yet: only the main log data is stored",
-                data_set.name,
-                data_set.rows()
-            ),
-        });
-    }
-    let well_id = WellId::derive(header.uwi.as_deref(), header.name.as_deref(), sha256);
-    let log_id = LogId::derive(sha256, None);
-
-    let outcome = registry.run(&Subject {
-        las: &las,
-        well_id: well_id.as_str(),
-        sha256,
-        known_logs,
-    });
-    warnings.extend(outcome.warnings().map(|f| ReportWarning {
-        source: f.check.clone(),
-        line: None,
-        message: f.message.clone(),
-    }));
-    if outcome.is_rejected() {
-        let reason = outcome
-            .errors()
-            .map(|f| format!("{} [{}]", f.message, f.check))
-            .collect::<Vec<_>>()
-            .join("; ");
+    if let Some(reason) = verdict.rejection {
         return Prepared::Rejected { reason, warnings };
     }
+    let (header, well_id) = (verdict.header, verdict.well_id);
+    let log_id = LogId::derive(sha256, None);
 
     // The catalog entry reads the values, so it comes first: the encoder then takes the file whole.
     let entry = catalog_entry(

@@ -1,6 +1,7 @@
 //! What the import screen shows before a LAS file is uploaded.
 
-use mudrock_core::las::{self, Column, Warning};
+use mudrock_core::las::{self, Column};
+use mudrock_core::validation::{Note, Registry, check_file};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,13 +21,20 @@ pub struct LasPreview {
     pub uwi: Option<String>,
     pub rows: usize,
     pub curves: Vec<CurvePreview>,
-    pub warnings: Vec<Warning>,
+    /// What the server will say of the file: reader warnings, repairs, header and validation warnings
+    /// (core's `validation::check_file`, the function the server's ingest calls).
+    pub warnings: Vec<Note>,
+    /// Why the server will refuse the file, if it will (a broken depth order, no data …).
+    pub rejection: Option<String>,
     pub encoding: String,
 }
 
-/// Parses the bytes with core's reader and summarises them. The error names the line that failed.
+/// Parses the bytes with core's reader, checks them as the server will, and summarises them. The error
+/// names the line that failed. The browser does not know the project's other logs, so the one verdict
+/// it cannot give is the server's duplicate-well warning.
 pub fn las_preview(bytes: &[u8]) -> Result<LasPreview, String> {
-    let las = las::read_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut las = las::read_bytes(bytes).map_err(|e| e.to_string())?;
+    let verdict = check_file(&mut las, &Registry::standard(), "", &[]);
     let curves = las
         .log
         .curves
@@ -49,7 +57,8 @@ pub fn las_preview(bytes: &[u8]) -> Result<LasPreview, String> {
         uwi: las.well_value("UWI").map(str::to_owned),
         rows: las.log.rows(),
         curves,
-        warnings: las.warnings.clone(),
+        warnings: verdict.notes,
+        rejection: verdict.rejection,
         encoding: las.encoding.to_owned(),
     })
 }
@@ -68,6 +77,25 @@ mod tests {
         assert_eq!(p.uwi.as_deref(), Some("0012345"));
         assert_eq!(p.curves[1].mnemonic, "GR");
         assert_eq!(p.curves[1].present, 1);
+    }
+
+    #[test]
+    fn preview_gives_the_servers_verdict() {
+        // Depth goes down then up again: the server refuses it (depth_order), so the preview says so.
+        let spliced = b"~VERSION INFORMATION\n VERS. 2.0 :\n WRAP. NO :\n~WELL INFORMATION\n STRT.M 100 :\n STOP.M 101 :\n STEP.M 0 :\n NULL. -999.25 :\n WELL. W :\n~CURVE INFORMATION\n DEPT.M :\n GR.GAPI :\n~A\n100 1\n101 2\n100.5 3\n101.5 4\n";
+        let p = las_preview(spliced).unwrap();
+        let rejection = p.rejection.expect("refused");
+        assert!(rejection.contains("depth_order"), "{rejection}");
+        // A row repeated exactly is repaired, and the repair is said.
+        let repeated = b"~VERSION INFORMATION\n VERS. 2.0 :\n WRAP. NO :\n~WELL INFORMATION\n STRT.M 100 :\n STOP.M 101 :\n STEP.M 0.5 :\n NULL. -999.25 :\n WELL. W :\n~CURVE INFORMATION\n DEPT.M :\n GR.GAPI :\n~A\n100 1\n100.5 2\n100.5 2\n101 3\n";
+        let p = las_preview(repeated).unwrap();
+        assert_eq!(p.rejection, None);
+        assert!(
+            p.warnings.iter().any(|n| n.source == "repair"),
+            "{:?}",
+            p.warnings
+        );
+        assert_eq!(p.rows, 3);
     }
 
     #[test]

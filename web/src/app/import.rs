@@ -294,6 +294,7 @@ pub fn Import() -> impl IntoView {
                         <div><b>{p.well.clone().unwrap_or_else(|| c.name.clone())}</b>" · UWI "{p.uwi.clone().unwrap_or_default()}
                             " · LAS "{p.version.clone()}" · "{p.rows}" rows · "{p.encoding.clone()}</div>
                         <div class="curves">{curves}</div>
+                        {p.rejection.clone().map(|r| view! { <div class="error" data-testid="import-refusal">{format!("the server will refuse this file: {r}")}</div> })}
                         <div class="warnings" data-testid="import-warnings">{format!("{} warnings", p.warnings.len())}
                             <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                         </div>

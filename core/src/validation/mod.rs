@@ -6,7 +6,7 @@
 //! - **Depth order.** The index (first curve) must be strictly monotonic. Increasing is the norm;
 //!   strictly decreasing (logged upward, `STEP < 0`) is just as valid and is stored sorted by
 //!   increasing depth, with no warning — it is a LAS convention, not a defect. Rows that repeat the row
-//!   before them exactly were already dropped, with a warning, by [`crate::repair`]. What is left and
+//!   before them exactly were already dropped, with a warning, by [`repair`]. What is left and
 //!   still not strictly monotonic is an **error**: a null index value, one depth with two different
 //!   samples, or a change of direction (spliced passes, a file of repeated blocks). Sorting those would
 //!   silently pick an order or interleave two passes; the message names the data row so a person can
@@ -25,9 +25,99 @@
 //!   the catalogs. Nothing is overwritten or lost; one warning per file names the earlier files so a
 //!   person can delete the one that is wrong.
 
-use mudrock_core::las::{Column, LasFile};
-use mudrock_core::model::canonical_unit;
+pub mod repair;
+
+use crate::las::{Column, LasFile};
+use crate::layout::WellId;
+use crate::model::{WellHeader, canonical_unit};
 use serde::{Deserialize, Serialize};
+
+/// One thing said about a file that is kept: who said it (`reader`, `repair`, `header`, `ingest` or a
+/// check's name), the line when it is about one, and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub source: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The verdict on a parsed file before anything is written: the server's ingest and the browser's
+/// import preview both come to it through [`check_file`], so the preview says what the server will say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The file's well header (identity, location).
+    pub header: WellHeader,
+    /// The well id the file would be stored under.
+    pub well_id: WellId,
+    /// Reader warnings, repairs made, header and validation warnings, in that order.
+    pub notes: Vec<Note>,
+    /// Why the file is refused (every error finding, `message [check]`, joined); `None` when it goes in.
+    pub rejection: Option<String>,
+}
+
+/// Repairs `las` (rows repeating the one before them are dropped) and checks it with `registry`.
+/// `sha256` is the file's content hash (the last resort of its well id); `known_logs` are the project's
+/// logs (none in the browser, which cannot know them: the duplicate-well warning is the server's).
+pub fn check_file(las: &mut LasFile, registry: &Registry, sha256: &str, known_logs: &[KnownLog]) -> Verdict {
+    let mut notes: Vec<Note> = las
+        .warnings
+        .iter()
+        .map(|w| Note {
+            source: "reader".to_owned(),
+            line: (w.line > 0).then_some(w.line),
+            message: w.message.clone(),
+        })
+        .collect();
+    notes.extend(repair::drop_repeated_rows(las).into_iter().map(|message| Note {
+        source: "repair".to_owned(),
+        line: None,
+        message,
+    }));
+    let header = WellHeader::from_las(las);
+    if let Some(issue) = &header.location_issue {
+        notes.push(Note {
+            source: "header".to_owned(),
+            line: None,
+            message: format!("location not used: {issue}"),
+        });
+    }
+    for data_set in &las.other_data {
+        notes.push(Note {
+            source: "ingest".to_owned(),
+            line: None,
+            message: format!(
+                "data set {} ({} rows) is not ingested yet: only the main log data is stored",
+                data_set.name,
+                data_set.rows()
+            ),
+        });
+    }
+    let well_id = WellId::derive(header.uwi.as_deref(), header.name.as_deref(), sha256);
+    let outcome = registry.run(&Subject {
+        las,
+        well_id: well_id.as_str(),
+        sha256,
+        known_logs,
+    });
+    notes.extend(outcome.warnings().map(|f| Note {
+        source: f.check.clone(),
+        line: None,
+        message: f.message.clone(),
+    }));
+    let rejection = outcome.is_rejected().then(|| {
+        outcome
+            .errors()
+            .map(|f| format!("{} [{}]", f.message, f.check))
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    Verdict {
+        header,
+        well_id,
+        notes,
+        rejection,
+    }
+}
 
 /// Whether a finding stops the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,7 +252,7 @@ impl Registry {
 
 /// A depth or step for a message: at most six decimals, no trailing zeros (`0.1`, not
 /// `0.09999999999999998`).
-pub(crate) fn num(v: f64) -> String {
+pub fn num(v: f64) -> String {
     let text = format!("{v:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
@@ -456,7 +546,7 @@ impl Check for DuplicateWell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mudrock_core::las::read_bytes;
+    use crate::las::read_bytes;
 
     /// A LAS 2.0 file with `STEP` and the given `~C` lines and data rows.
     fn las(step: &str, curves: &str, data: &str) -> LasFile {

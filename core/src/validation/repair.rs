@@ -1,7 +1,7 @@
 //! Repairs made to a parsed LAS file before validation. Each one fixes something that has exactly one
 //! right answer, and says what it did; anything ambiguous is left for validation to reject.
 
-use mudrock_core::las::{Column, LasFile};
+use crate::las::{Column, LasFile};
 
 /// Removes rows that repeat the row just before them exactly — same depth and the same value in every
 /// curve (a logging system writing its last sample again, a copy-paste). Keeping one loses nothing;
@@ -33,7 +33,7 @@ pub fn drop_repeated_rows(las: &mut LasFile) -> Vec<String> {
             i += 1;
         }
         let depth = match columns.first() {
-            Some(Column::Numeric(d)) => crate::validation::num(d[first]),
+            Some(Column::Numeric(d)) => super::num(d[first]),
             _ => "?".to_owned(),
         };
         let repeats = i - first;
@@ -78,7 +78,7 @@ fn same_value(column: &Column, a: usize, b: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mudrock_core::las::read_bytes;
+    use crate::las::read_bytes;
 
     fn las(data: &str) -> LasFile {
         let text = format!(
