@@ -30,11 +30,9 @@ pub mod metadata;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod query;
 #[cfg(not(target_arch = "wasm32"))]
-#[cfg(not(target_arch = "wasm32"))]
 pub mod report;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod storage;
-#[cfg(not(target_arch = "wasm32"))]
 // LAS checks and repairs need no I/O: they live in core, so the browser's import preview gives the
 // verdict the server will give.
 pub use mudrock_core::validation;

@@ -295,9 +295,41 @@ fn clamp_view(view: (f64, f64), limits: (f64, f64)) -> (f64, f64) {
     (top, top + span)
 }
 
+/// A well's logs with their number of curves, in the curve list's order (the log chooser's entries).
+pub fn logs_of(curves: &mudrock_shared::wells::CurveList) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = vec![];
+    for c in &curves.curves {
+        match counts.iter_mut().find(|(l, _)| *l == c.log_id) {
+            Some(e) => e.1 += 1,
+            None => counts.push((c.log_id.clone(), 1)),
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logs_are_counted_in_the_curve_lists_order() {
+        let curve = |log: &str, mnemonic: &str| mudrock_shared::wells::Curve {
+            log_id: log.into(),
+            mnemonic: mnemonic.into(),
+            unit: String::new(),
+            family: String::new(),
+            description: String::new(),
+            min: None,
+            max: None,
+            null_count: 0,
+            rows: 0,
+        };
+        let list = mudrock_shared::wells::CurveList {
+            well_id: "w".into(),
+            curves: vec![curve("b", "GR"), curve("a", "GR"), curve("b", "RHOB")],
+        };
+        assert_eq!(logs_of(&list), vec![("b".to_owned(), 2), ("a".to_owned(), 1)]);
+    }
 
     fn curve(name: &str, unit: &str, family: &str) -> CurveInfo {
         CurveInfo {

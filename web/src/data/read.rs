@@ -76,6 +76,23 @@ pub struct Window {
 }
 
 impl Window {
+    /// The rows within `view` and a tenth of its height either side (what a redraw after a pan or zoom
+    /// of a whole-log window needs, before the next read arrives). Depths are sorted increasing.
+    pub fn around(&self, view: (f64, f64)) -> Window {
+        let margin = (view.1 - view.0) * 0.1;
+        let a = self.depth.partition_point(|d| *d < view.0 - margin);
+        let b = self.depth.partition_point(|d| *d <= view.1 + margin);
+        Window {
+            depth: self.depth[a..b].to_vec(),
+            curves: self
+                .curves
+                .iter()
+                .map(|(n, v)| (n.clone(), v[a..b].to_vec()))
+                .collect(),
+            stats: ReadStats::default(),
+        }
+    }
+
     pub fn curve(&self, name: &str) -> Option<&[f64]> {
         self.curves
             .iter()

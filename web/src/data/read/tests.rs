@@ -245,3 +245,23 @@ fn coalesce_merges_near_ranges_and_keeps_far_ones_apart() {
     // Overlapping ranges are served by one request.
     assert_eq!(coalesce(&[0..100, 50..80], 0), vec![(0..100, vec![0, 1])]);
 }
+
+#[test]
+fn a_window_around_a_view_keeps_a_tenth_either_side() {
+    let depth: Vec<f64> = (0..=100).map(f64::from).collect();
+    let gr: Vec<f64> = depth.iter().map(|d| d * 2.0).collect();
+    let w = Window {
+        depth,
+        curves: vec![("GR".to_owned(), gr)],
+        stats: ReadStats::default(),
+    };
+    let around = w.around((40.0, 60.0));
+    assert_eq!(around.depth.first(), Some(&38.0));
+    assert_eq!(around.depth.last(), Some(&62.0));
+    assert_eq!(around.curve("GR").map(|v| v[0]), Some(76.0));
+    assert_eq!(
+        w.around((500.0, 600.0)).depth.len(),
+        0,
+        "a view past the log holds nothing"
+    );
+}
