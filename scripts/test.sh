@@ -17,10 +17,12 @@ export MUDROCK_SHARED="${MUDROCK_SHARED:-$root/../shared}"
 
 step "cargo fmt --check"
 cargo fmt --all --check
+step "crate layering (scripts/check-layers.sh)"
+scripts/check-layers.sh
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "edge worker (wasm32): clippy, worker-build"
-(source scripts/env.sh && wasm_cargo clippy -p mudrock-edge -p mudrock-edge-worker --lib \
+(source scripts/env.sh && wasm_cargo clippy -p mudrock-common -p mudrock-edge-worker --lib \
   --target wasm32-unknown-unknown -- -D warnings)
 # Built here, before the tests: the end-to-end test serves it with wrangler dev.
 scripts/worker.sh build

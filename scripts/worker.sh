@@ -18,7 +18,7 @@ out=edge/worker/build/index_bg.wasm
 
 up_to_date() {
   [ -f "$out" ] || return 1
-  [ -z "$(find core/src shared/src edge/src edge/worker/src edge/worker/Cargo.toml edge/Cargo.toml \
+  [ -z "$(find core/src shared/src edge/common/src edge/common/Cargo.toml edge/worker/src edge/worker/Cargo.toml \
     core/Cargo.toml shared/Cargo.toml Cargo.toml Cargo.lock -newer "$out" -print -quit)" ]
 }
 

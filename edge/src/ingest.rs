@@ -277,7 +277,9 @@ impl Ingestor {
         added_rows: &mut Option<LogEntry>,
     ) -> Result<()> {
         let hashed = bytes.clone();
-        let sha256 = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&hashed))).await?;
+        let sha256 = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&hashed)))
+            .await
+            .map_err(crate::storage::task_failed)?;
         report.sha256 = Some(sha256.clone());
         let raw_path = self.layout.raw_las(project, &sha256).map_err(layout_error)?;
 
@@ -323,7 +325,8 @@ impl Ingestor {
         let prepared = tokio::task::spawn_blocking(move || {
             prepare(&raw, &source, &sha, &registry, &known_logs, keep_samples, limits)
         })
-        .await?;
+        .await
+        .map_err(crate::storage::task_failed)?;
         let prepared = match prepared {
             Prepared::Rejected { reason, warnings } => {
                 report.warnings = warnings;

@@ -216,7 +216,7 @@ impl StorageManager {
                     .atomic_write_dir(&tmp);
                 let op = Operator::new(builder)
                     .map_err(|e| {
-                        Error::from(e)
+                        from_opendal(e)
                             .with_context("backend", "fs")
                             .with_context("root", root.display())
                     })?
@@ -224,7 +224,9 @@ impl StorageManager {
                 (op, root.display().to_string())
             }
             Backend::Memory => {
-                let op = Operator::new(opendal::services::Memory::default())?.finish();
+                let op = Operator::new(opendal::services::Memory::default())
+                    .map_err(from_opendal)?
+                    .finish();
                 (op, "memory".to_owned())
             }
             Backend::S3(s3) => {
@@ -241,7 +243,7 @@ impl StorageManager {
                 let location = format!("s3 bucket `{}` at {}", s3.bucket, s3.endpoint);
                 let op = Operator::new(builder)
                     .map_err(|e| {
-                        Error::from(e)
+                        from_opendal(e)
                             .with_context("backend", "s3")
                             .with_context("endpoint", &s3.endpoint)
                             .with_context("bucket", &s3.bucket)
@@ -409,12 +411,12 @@ impl StorageManager {
             && let Some(err) = self.s3_problem(&e)
         {
             return err
-                .with_source(Error::from(e))
+                .with_source(from_opendal(e))
                 .with_operation(operation)
                 .with_context("path", path)
                 .with_context("backend", self.backend);
         }
-        let err = Error::from(e);
+        let err = from_opendal(e);
         let err = if not_found {
             Error::new(
                 ErrorKind::NotFound,
@@ -551,9 +553,10 @@ fn bad_key(path: &str, why: &str) -> Error {
     )
 }
 
-// The backend libraries' errors, mapped here where they are used (the worker build has neither).
-impl From<opendal::Error> for Error {
-    fn from(err: opendal::Error) -> Self {
+/// OpenDAL's errors as the backend's, converted once where they enter (this file: the storage manager
+/// is the only caller of OpenDAL).
+pub(crate) fn from_opendal(err: opendal::Error) -> Error {
+    {
         use opendal::ErrorKind as K;
         let kind = match err.kind() {
             K::NotFound => ErrorKind::NotFound,
@@ -579,10 +582,9 @@ impl From<opendal::Error> for Error {
     }
 }
 
-impl From<tokio::task::JoinError> for Error {
-    fn from(err: tokio::task::JoinError) -> Self {
-        Error::new(ErrorKind::Unexpected, "a background task failed").with_source(err)
-    }
+/// A background task that panicked or was cancelled, as the backend's error.
+pub fn task_failed(err: tokio::task::JoinError) -> Error {
+    Error::new(ErrorKind::Unexpected, "a background task failed").with_source(err)
 }
 
 #[cfg(test)]
@@ -609,16 +611,16 @@ mod tests {
     #[test]
     fn opendal_errors_keep_kind_and_retryable() {
         let not_found = opendal::Error::new(opendal::ErrorKind::NotFound, "nope");
-        let err = Error::from(not_found);
+        let err = from_opendal(not_found);
         assert_eq!(err.kind(), ErrorKind::NotFound);
         assert!(!err.is_retryable());
 
         let flaky = opendal::Error::new(opendal::ErrorKind::Unexpected, "reset").set_temporary();
-        let err = Error::from(flaky);
+        let err = from_opendal(flaky);
         assert_eq!(err.kind(), ErrorKind::Unexpected);
         assert!(err.is_retryable());
 
         let limited = opendal::Error::new(opendal::ErrorKind::RateLimited, "slow down").set_temporary();
-        assert_eq!(Error::from(limited).kind(), ErrorKind::Unavailable);
+        assert_eq!(from_opendal(limited).kind(), ErrorKind::Unavailable);
     }
 }

@@ -1,101 +1,12 @@
-//! Every failure of the native API becomes one JSON envelope (`mudrock_shared::ErrorEnvelope`) here, and
-//! only here: axum's own rejections (bad JSON, bad query string, a missing multipart part, a body over the
+//! Every failure of the native API becomes one JSON envelope (`mudrock_shared::ErrorEnvelope`), built by
+//! `mudrock_common::http` (whose `axum` feature makes it a response and axum's rejections `ApiError`s): axum's own rejections (bad JSON, bad query string, a missing multipart part, a body over the
 //! limit), unknown routes and wrong methods become an `ApiError` (`http::error`, which also maps the
 //! backend's `Error` kinds and is shared with the edge worker), and an `ApiError` becomes a response. The
 //! HTTP status comes from the envelope's code (`ErrorCode::http_status`), so code and status never disagree.
 
-use axum::extract::multipart::MultipartError;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use mudrock_shared::ErrorCode;
 
 pub use crate::http::error::{ApiError, ApiResult};
-
-fn rejection(status: StatusCode, what: &str, text: String) -> ApiError {
-    let code = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
-        s if s.is_server_error() => ErrorCode::Internal,
-        _ => ErrorCode::BadRequest,
-    };
-    let message = match code {
-        ErrorCode::PayloadTooLarge => "the request body is larger than this server accepts".to_owned(),
-        ErrorCode::UnsupportedMediaType => {
-            format!("the {what} must be sent with the right Content-Type: {text}")
-        }
-        _ => format!("invalid {what}: {text}"),
-    };
-    ApiError::new(code, message)
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        rejection(r.status(), "JSON body", r.body_text())
-    }
-}
-
-impl From<QueryRejection> for ApiError {
-    fn from(r: QueryRejection) -> Self {
-        rejection(r.status(), "query string", r.body_text())
-    }
-}
-
-impl From<PathRejection> for ApiError {
-    fn from(r: PathRejection) -> Self {
-        rejection(r.status(), "path", r.body_text())
-    }
-}
-
-impl From<axum::extract::rejection::RawPathParamsRejection> for ApiError {
-    fn from(r: axum::extract::rejection::RawPathParamsRejection) -> Self {
-        rejection(r.status(), "path", r.body_text())
-    }
-}
-
-impl From<MultipartError> for ApiError {
-    fn from(r: MultipartError) -> Self {
-        rejection(r.status(), "multipart upload", r.body_text())
-    }
-}
-
-impl From<axum::extract::multipart::MultipartRejection> for ApiError {
-    fn from(r: axum::extract::multipart::MultipartRejection) -> Self {
-        rejection(r.status(), "multipart upload", r.body_text())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let code = self.code();
-        let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_server_error() {
-            match self.source_error() {
-                Some(source) => eprintln!("error: {code}: {source:?}"),
-                None => eprintln!("error: {code}: {}", self.message()),
-            }
-        }
-        let body = self.body();
-        let mut response = (status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(mudrock_shared::media::JSON),
-        );
-        if code == ErrorCode::Unauthorized {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"mudrock\""),
-            );
-        }
-        if let Some(size) = self.object_size()
-            && let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}"))
-        {
-            headers.insert(header::CONTENT_RANGE, v);
-        }
-        response
-    }
-}
 
 /// The router's fallback: no route has this path.
 pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
@@ -121,6 +32,9 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
 
 #[cfg(test)]
 mod tests {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+
     use super::*;
     use crate::error::{Error, ErrorKind};
 

@@ -58,7 +58,10 @@ impl QueryRuntime {
     {
         let handle = self.handle()?.clone();
         let inner = handle.clone();
-        handle.spawn_blocking(move || inner.block_on(make())).await?
+        handle
+            .spawn_blocking(move || inner.block_on(make()))
+            .await
+            .map_err(crate::storage::task_failed)?
     }
 
     /// Spawns a `Send` future on this runtime.

@@ -145,7 +145,7 @@ impl Server {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        (&mut self.task).await?
+        (&mut self.task).await.map_err(crate::storage::task_failed)?
     }
 }
 

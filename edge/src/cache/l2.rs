@@ -235,7 +235,8 @@ impl BlockCache {
             *this.lock() = Index::default();
             cleared
         })
-        .await?
+        .await
+        .map_err(crate::storage::task_failed)?
     }
 
     fn rebuild_index(&self) -> Result<()> {

@@ -69,7 +69,10 @@ impl ResultStore {
             }
             Err(e) => return Err(e),
         };
-        match tokio::task::spawn_blocking(move || ResultBatches::from_parquet(bytes)).await? {
+        match tokio::task::spawn_blocking(move || ResultBatches::from_parquet(bytes))
+            .await
+            .map_err(crate::storage::task_failed)?
+        {
             Ok(result) => {
                 self.counters.hit();
                 Ok(Some(result))
@@ -87,7 +90,9 @@ impl ResultStore {
     /// Stores a result (replacing any object with the same key, which holds the same result).
     pub async fn put(&self, project: &ProjectId, key: &CacheKey, result: &ResultBatches) -> Result<()> {
         let result = result.clone();
-        let bytes = tokio::task::spawn_blocking(move || result.to_parquet()).await??;
+        let bytes = tokio::task::spawn_blocking(move || result.to_parquet())
+            .await
+            .map_err(crate::storage::task_failed)??;
         self.storage.upload(&self.path(project, key), bytes).await
     }
 

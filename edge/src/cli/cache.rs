@@ -117,7 +117,9 @@ async fn stats(
     let l2 = match &config.l2 {
         Some(c) => {
             let dir = c.dir.clone();
-            let usage = tokio::task::spawn_blocking(move || l2::disk_usage(&dir)).await??;
+            let usage = tokio::task::spawn_blocking(move || l2::disk_usage(&dir))
+                .await
+                .map_err(crate::storage::task_failed)??;
             Some(L2Disk {
                 dir: c.dir.clone(),
                 blocks: usage.blocks,
@@ -254,8 +256,9 @@ async fn clear(
         match &config.l2 {
             Some(c) => {
                 let dir = c.dir.clone();
-                let BlockUsage { blocks, bytes } =
-                    tokio::task::spawn_blocking(move || l2::clear_dir(&dir)).await??;
+                let BlockUsage { blocks, bytes } = tokio::task::spawn_blocking(move || l2::clear_dir(&dir))
+                    .await
+                    .map_err(crate::storage::task_failed)??;
                 println!(
                     "L2: removed {blocks} blocks ({}) from {}",
                     human_bytes(bytes),

@@ -28,7 +28,7 @@ pub async fn list(
                 .operator()
                 .list(&prefix)
                 .await
-                .map_err(crate::Error::from)?;
+                .map_err(crate::storage::from_opendal)?;
             let mut ids = Vec::new();
             for entry in entries.iter().filter(|e| e.metadata().is_dir()) {
                 let name = entry.path().trim_end_matches('/');

@@ -11,7 +11,7 @@ use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestIni
 
 use super::config::EdgeConfig;
 use super::{REQUEST_ID, SERVED_BY, admin};
-use crate::http::error::ApiError;
+use mudrock_common::http::error::ApiError;
 
 /// Headers that describe the hop to the edge, not the request: never passed on.
 const HOP_HEADERS: [&str; 6] = [

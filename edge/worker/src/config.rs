@@ -16,8 +16,8 @@ use mudrock_core::layout::Layout;
 use mudrock_shared::ErrorCode;
 use worker::Env;
 
-use crate::http::error::ApiError;
-use crate::http::tokens::Tokens;
+use mudrock_common::http::error::ApiError;
+use mudrock_common::http::tokens::Tokens;
 
 /// The bucket binding's name in wrangler.toml.
 pub const BUCKET_BINDING: &str = "BUCKET";

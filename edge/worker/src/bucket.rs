@@ -15,9 +15,9 @@ use mudrock_core::layout::{CatalogType, ProjectId};
 use mudrock_shared::ErrorCode;
 use worker::{Bucket, Object, Range};
 
-use crate::catalog::Catalog;
-use crate::http::error::ApiError;
-use crate::http::project_catalog::ProjectCatalog;
+use mudrock_common::catalog::Catalog;
+use mudrock_common::http::error::ApiError;
+use mudrock_common::http::project_catalog::ProjectCatalog;
 
 /// The catalogs, wells first: a project exists when its wells catalog does.
 const CATALOGS: [CatalogType; 3] = [CatalogType::Wells, CatalogType::Logs, CatalogType::Curves];
@@ -30,8 +30,8 @@ thread_local! {
 /// The bucket failed (not: the object is missing): 503, retryable.
 pub fn unavailable(what: &str, err: worker::Error) -> ApiError {
     ApiError::from(
-        crate::Error::new(
-            crate::ErrorKind::Unavailable,
+        mudrock_common::Error::new(
+            mudrock_common::ErrorKind::Unavailable,
             format!("the edge could not read {what} from its bucket"),
         )
         .with_retryable(true)

@@ -12,8 +12,8 @@ use worker::{Data, Headers, Method, Request, Response};
 
 use super::config::EdgeConfig;
 use super::{bucket, is_admin, respond};
-use crate::http::error::ApiError;
-use crate::http::tokens::Principal;
+use mudrock_common::http::error::ApiError;
+use mudrock_common::http::tokens::Principal;
 
 /// What the edge did, since the isolate started.
 #[derive(Debug, Default, Clone, Copy)]

@@ -11,12 +11,12 @@ use worker::{Headers, Method, Request, Response};
 
 use super::config::EdgeConfig;
 use super::{SERVED_BY, admin, bucket, cache, is_read, respond};
-use crate::http::canonical;
-use crate::http::error::{ApiError, ApiResult};
-use crate::http::project_catalog::{ProjectCatalog, no_such_project, project_id, well_id};
-use crate::http::range::{self, Wanted};
-use crate::http::tokens::{Principal, Scope};
-use crate::http::wells::{self as views, PolygonSearch, WellList};
+use mudrock_common::http::canonical;
+use mudrock_common::http::error::{ApiError, ApiResult};
+use mudrock_common::http::project_catalog::{ProjectCatalog, no_such_project, project_id, well_id};
+use mudrock_common::http::range::{self, Wanted};
+use mudrock_common::http::tokens::{Principal, Scope};
+use mudrock_common::http::wells::{self as views, PolygonSearch, WellList};
 
 pub async fn answer(
     request: &Request,
@@ -204,7 +204,7 @@ async fn keyed_json<T: Serialize>(
             "edge-cache",
         ));
     }
-    let body = crate::http::encode_json(&compute().await?)?;
+    let body = mudrock_common::http::encode_json(&compute().await?)?;
     admin::count(|c| c.computed += 1);
     if config.cache {
         cache::put(&host, key, &body, mudrock_shared::media::JSON).await;
@@ -225,7 +225,8 @@ async fn tops(
     project: &ProjectId,
     well: &mudrock_core::layout::WellId,
 ) -> ApiResult<Response> {
-    let path = crate::catalog::tops::tops_path(&config.layout, project, well).map_err(ApiError::from)?;
+    let path =
+        mudrock_common::catalog::tops::tops_path(&config.layout, project, well).map_err(ApiError::from)?;
     let catalog_versions = bucket::catalog_versions(&config.bucket, &config.layout, project)
         .await?
         .ok_or_else(|| no_such_project(project))?;
@@ -248,7 +249,7 @@ async fn tops(
         match (&object, &tops_version) {
             (Some(o), Some(v)) => {
                 let bytes = bucket::read_range(&config.bucket, &path, 0, o.size(), v).await?;
-                crate::catalog::tops::decode(well, bytes::Bytes::from(bytes)).map_err(ApiError::from)
+                mudrock_common::catalog::tops::decode(well, bytes::Bytes::from(bytes)).map_err(ApiError::from)
             }
             _ => Ok(mudrock_shared::tops::TopList::empty(well.as_str())),
         }

@@ -8,13 +8,13 @@ use serde::Serialize;
 use worker::{Headers, Response};
 
 use super::SERVED_BY;
-use crate::http::error::ApiError;
+use mudrock_common::http::error::ApiError;
 
 /// As on the native server: private (the answer depends on the token), revalidate every time.
 pub const CACHE_CONTROL: &str = "private, no-cache";
 
 pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> Result<Response, ApiError> {
-    let body = crate::http::encode_json(value)?;
+    let body = mudrock_common::http::encode_json(value)?;
     Ok(bytes(body, mudrock_shared::media::JSON, key, "edge"))
 }
 

@@ -1,4 +1,5 @@
-//! What the native server (`api`, axum) and the edge worker (`worker`, workers-rs) share: the error
+//! What the native server (`mudrock-edge`'s `api`, axum) and the edge worker (`mudrock-edge-worker`,
+//! workers-rs) share: the error
 //! envelope and its status, the bearer tokens, `Range` parsing, a project's catalogs as the light routes
 //! read them, and the wells routes' answers. No runtime, no I/O: builds for wasm32.
 //!
@@ -9,7 +10,10 @@
 //! | `range.rs` | the `Range` header of byte-range reads |
 //! | `project_catalog.rs` | a project's catalogs at known versions: lookups, grid index |
 //! | `wells.rs` | the wells list, one well, curves, polygon search |
+//! | `axum.rs` | (feature `axum`) `ApiError` as an axum response, axum's rejections as `ApiError`s |
 
+#[cfg(feature = "axum")]
+mod axum;
 pub mod error;
 pub mod project_catalog;
 pub mod range;
