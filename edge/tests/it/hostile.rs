@@ -101,6 +101,20 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
+/// A raw HTTP answer read until its JSON envelope closes (`}}`), the connection ends or the socket's
+/// read timeout passes.
+fn read_answer(socket: &mut TcpStream) -> String {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("}}") {
+        match socket.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 fn chain(term: &str, op: &str, terms: usize) -> String {
     vec![term; terms].join(op)
 }
@@ -236,15 +250,7 @@ fn an_oversized_upload_is_refused_without_being_held_in_memory() {
          Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 300000000\r\n\r\n"
     )
     .unwrap();
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&answer).contains("}}") {
-        match socket.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => answer.extend_from_slice(&buf[..n]),
-        }
-    }
-    let answer = String::from_utf8_lossy(&answer);
+    let answer = read_answer(&mut socket);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(
         answer.contains("payload_too_large") && answer.contains("300000000"),
@@ -579,15 +585,7 @@ fn every_refusal_is_the_json_envelope() {
         let mut socket = TcpStream::connect(&addr).unwrap();
         socket.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         socket.write_all(request.as_bytes()).unwrap();
-        let mut answer = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !String::from_utf8_lossy(&answer).contains("}}") {
-            match socket.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => answer.extend_from_slice(&buf[..n]),
-            }
-        }
-        let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+        let answer = read_answer(&mut socket).to_ascii_lowercase();
         let first = request.lines().next().unwrap();
         assert!(answer.starts_with("http/1.1 4"), "{first}: {answer}");
         assert!(
