@@ -197,7 +197,7 @@ impl Ingestor {
             .map(|(name, sha)| async move {
                 let bytes = match self.layout.raw_las(project, &sha) {
                     Ok(path) => self.storage.download(&path).await,
-                    Err(e) => Err(layout_error(e)),
+                    Err(e) => Err(Error::from(e)),
                 };
                 match bytes {
                     Ok(bytes) => self.ingest_bytes(project, &name, bytes).await,
@@ -281,13 +281,13 @@ impl Ingestor {
             .await
             .map_err(crate::storage::task_failed)?;
         report.sha256 = Some(sha256.clone());
-        let raw_path = self.layout.raw_las(project, &sha256).map_err(layout_error)?;
+        let raw_path = self.layout.raw_las(project, &sha256)?;
 
         let catalog = self.catalogs.load(project).await?;
         let catalogued = catalog.log_by_sha256(&sha256).is_some();
         if let Some(known) = catalog.log_by_sha256(&sha256) {
-            let well = WellId::new(&known.well_id).map_err(layout_error)?;
-            let log = LogId::new(&known.log_id).map_err(layout_error)?;
+            let well = WellId::new(&known.well_id)?;
+            let log = LogId::new(&known.log_id)?;
             let log_path = self.layout.well_log(project, &well, &log);
             let in_tables = match &self.lakehouse {
                 Some(lakehouse) => lakehouse.contains(project, LakeTable::WellLogs, &sha256).await?,
@@ -483,10 +483,6 @@ fn well_name(catalog: &Catalog, well_id: &str) -> Option<String> {
         .iter()
         .find(|w| w.well_id == well_id)
         .and_then(|w| w.name.clone())
-}
-
-fn layout_error(e: mudrock_core::layout::LayoutError) -> Error {
-    Error::new(ErrorKind::InvalidInput, e.to_string())
 }
 
 enum Prepared {

@@ -186,6 +186,27 @@ impl From<std::io::Error> for Error {
     }
 }
 
+// Core's errors, converted once here (the source kept, the message core's own): each is about input —
+// an identifier, a file, a polygon, a query — so each is `InvalidInput`.
+macro_rules! invalid_input_from {
+    ($($core:ty),* $(,)?) => {$(
+        impl From<$core> for Error {
+            fn from(err: $core) -> Self {
+                Error::new(ErrorKind::InvalidInput, err.to_string()).with_source(err)
+            }
+        }
+    )*};
+}
+
+invalid_input_from!(
+    mudrock_core::layout::LayoutError,
+    mudrock_core::las::LasError,
+    mudrock_core::spatial::SpatialError,
+    mudrock_core::query::QueryError,
+    mudrock_core::petro::PetroError,
+    mudrock_core::arrow::ConvertError,
+);
+
 impl From<parquet::errors::ParquetError> for Error {
     fn from(err: parquet::errors::ParquetError) -> Self {
         Error::new(ErrorKind::Unexpected, "Parquet encoding or decoding failed").with_source(err)
@@ -213,6 +234,21 @@ mod tests {
             "well `W1` not found (operation: stat, path: p/wells/W1): disk"
         );
         assert_eq!(err.context("path"), Some("p/wells/W1"));
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn core_errors_convert_once_keeping_their_source() {
+        let layout = mudrock_core::layout::ProjectId::new("..").unwrap_err();
+        let err = Error::from(layout.clone());
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert_eq!(err.message(), layout.to_string());
+        let source = std::error::Error::source(&err).expect("the core error is kept as the source");
+        assert!(source.downcast_ref::<mudrock_core::layout::LayoutError>().is_some());
+
+        let las = mudrock_core::las::read_bytes(b"\x00\x01").unwrap_err();
+        let err = Error::from(las);
+        assert!(err.message().contains("line"), "{err}");
         assert!(std::error::Error::source(&err).is_some());
     }
 }

@@ -32,8 +32,7 @@ async fn write_tops(ingestor: &Ingestor, project: &ProjectId, reports: &[IngestR
         if tops.is_empty() {
             continue;
         }
-        let well = WellId::new(well)
-            .map_err(|e| Error::new(crate::error::ErrorKind::InvalidInput, e.to_string()))?;
+        let well = WellId::new(well)?;
         let list = TopList {
             well_id: well.as_str().to_owned(),
             depth_unit: demo::depth_unit(&name).map(str::to_owned),

@@ -325,7 +325,8 @@ fn open_storage(cli: &Cli) -> Result<Ingestor> {
     let config = storage_config(cli)?;
     if cli.storage == StorageKind::S3 {
         let storage = StorageManager::new(&config)?;
-        let layout = Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()))?;
+        let layout = Layout::new("")
+            .map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()).with_source(e))?;
         return Ok(Ingestor::new(storage, layout));
     }
     let storage = StorageManager::new(&config).map_err(|e| {
@@ -338,6 +339,7 @@ fn open_storage(cli: &Cli) -> Result<Ingestor> {
         )
         .with_source(e)
     })?;
-    let layout = Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()))?;
+    let layout =
+        Layout::new("").map_err(|e| Error::new(ErrorKind::ConfigInvalid, e.to_string()).with_source(e))?;
     Ok(Ingestor::new(storage, layout))
 }

@@ -29,9 +29,7 @@ const SOURCE_KEY: &str = "mudrock.source";
 
 /// Where a well's tops live.
 pub fn tops_path(layout: &Layout, project: &ProjectId, well: &WellId) -> Result<String> {
-    layout
-        .well_data(project, well, WellDataType::Markers, TOPS_OBJECT)
-        .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
+    Ok(layout.well_data(project, well, WellDataType::Markers, TOPS_OBJECT)?)
 }
 
 /// The tops as Parquet (sorted by depth; names must be non-empty and depths finite).
