@@ -244,7 +244,11 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert_eq!(err.message(), layout.to_string());
         let source = std::error::Error::source(&err).expect("the core error is kept as the source");
-        assert!(source.downcast_ref::<mudrock_core::layout::LayoutError>().is_some());
+        assert!(
+            source
+                .downcast_ref::<mudrock_core::layout::LayoutError>()
+                .is_some()
+        );
 
         let las = mudrock_core::las::read_bytes(b"\x00\x01").unwrap_err();
         let err = Error::from(las);

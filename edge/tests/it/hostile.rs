@@ -625,3 +625,136 @@ fn integer_overflow_is_an_error_not_a_wrapped_number() {
     let (status, body) = sql(&server, "light", "SELECT 1e308 * 10 > 0 AS inf");
     assert_eq!(status, 200, "{body}");
 }
+
+/// Who may call what, for every route the OpenAPI document lists: no token and an unknown token get
+/// 401 everywhere but `/healthz`; a token for another project gets 403 on every route of this project;
+/// this project's token and the admin token get through (whatever the route then answers). A route
+/// added to the API without a row here fails the test.
+#[test]
+fn every_documented_route_checks_its_token() {
+    const LIGHT: &str = "light-token-0123456789abcdef";
+    const HEAVY: &str = "heavy-token-0123456789abcdef";
+    const WRONG: &str = "wrong-token-0123456789abcdef";
+    // How a route is guarded: open to anyone, any valid token, or a token of the route's project.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Guard {
+        Open,
+        AnyToken,
+        Project,
+    }
+    let guards: std::collections::BTreeMap<(&str, &str), Guard> = [
+        (("get", "/healthz"), Guard::Open),
+        (("get", "/metrics"), Guard::AnyToken),
+        (("get", "/v1/openapi.json"), Guard::AnyToken),
+        (("get", "/v1/projects"), Guard::AnyToken),
+        (("get", "/v1/projects/{project}/wells"), Guard::Project),
+        (("get", "/v1/projects/{project}/wells/{well}"), Guard::Project),
+        (("post", "/v1/projects/{project}/wells/search"), Guard::Project),
+        (
+            ("get", "/v1/projects/{project}/wells/{well}/curves"),
+            Guard::Project,
+        ),
+        (
+            ("get", "/v1/projects/{project}/wells/{well}/tops"),
+            Guard::Project,
+        ),
+        (
+            ("get", "/v1/projects/{project}/wells/{well}/logs"),
+            Guard::Project,
+        ),
+        (
+            ("get", "/v1/projects/{project}/wells/{well}/logs/{log}"),
+            Guard::Project,
+        ),
+        (
+            ("head", "/v1/projects/{project}/wells/{well}/logs/{log}"),
+            Guard::Project,
+        ),
+        (("post", "/v1/projects/{project}/sql"), Guard::Project),
+        (("post", "/v1/projects/{project}/ingest"), Guard::Project),
+    ]
+    .into_iter()
+    .collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_dir(dir.path());
+    let tokens = format!("{ADMIN}=*;{LIGHT}=light;{HEAVY}=heavy");
+    let server = run_command(mudrock_command(
+        &data,
+        &["serve", "--addr", "127.0.0.1:0"],
+        &[("MUDROCK_TOKENS", &tokens)],
+    ));
+    let client = http();
+    let doc: Value = client
+        .get(format!("{}/v1/openapi.json", server.url))
+        .bearer_auth(ADMIN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let mut documented = Vec::new();
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    let listed: Vec<(String, String)> = guards
+        .keys()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    documented.sort();
+    assert_eq!(
+        documented, listed,
+        "every documented route has a row here, and every row a route"
+    );
+
+    let (_, wells) = sql(&server, "light", "SELECT well_id FROM wells LIMIT 1");
+    let well = wells["rows"][0][0].as_str().unwrap().to_owned();
+    let mut checked = 0;
+    for ((method, path), guard) in &guards {
+        let url = format!(
+            "{}{}",
+            server.url,
+            path.replace("{project}", "light")
+                .replace("{well}", &well)
+                .replace("{log}", "x.parquet")
+        );
+        let call = |token: Option<&str>| {
+            let request = client.request(method.to_uppercase().parse().unwrap(), &url);
+            let request = match token {
+                Some(t) => request.bearer_auth(t),
+                None => request,
+            };
+            request.send().unwrap().status().as_u16()
+        };
+        let expect_denied = |token: Option<&str>, want: u16| {
+            let got = call(token);
+            assert_eq!(got, want, "{method} {path} with {token:?}");
+        };
+        let expect_allowed = |token: &str| {
+            let got = call(Some(token));
+            assert!(got != 401 && got != 403, "{method} {path} with {token}: {got}");
+        };
+        match guard {
+            Guard::Open => {
+                expect_allowed(WRONG);
+                assert_eq!(call(None), 200, "{method} {path}");
+            }
+            Guard::AnyToken => {
+                expect_denied(None, 401);
+                expect_denied(Some(WRONG), 401);
+                expect_allowed(HEAVY);
+                expect_allowed(ADMIN);
+            }
+            Guard::Project => {
+                expect_denied(None, 401);
+                expect_denied(Some(WRONG), 401);
+                expect_denied(Some(HEAVY), 403);
+                expect_allowed(LIGHT);
+                expect_allowed(ADMIN);
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, guards.len());
+}
