@@ -126,6 +126,11 @@ impl Ingestor {
         self
     }
 
+    /// How many files are worked on at once.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
     pub fn with_validation(mut self, registry: Registry) -> Self {
         self.validation = Arc::new(registry);
         self

@@ -1,6 +1,6 @@
 //! `POST /v1/projects/{project}/ingest`: LAS files as `multipart/form-data`, one file part per file,
-//! ingested one after the other with edge's `Ingestor::ingest_bytes` (the same pipeline as
-//! `mudrock ingest`), answered with one report per file.
+//! ingested as many at once as `mudrock ingest` does with edge's `Ingestor::ingest_bytes` (the same
+//! pipeline), answered with one report per file in upload order.
 //!
 //! The answer is 200 whenever the upload itself could be read: each file's `status` says whether it went
 //! in (a rejected file is the file's outcome, not a failed request — the other files may have gone in).
@@ -13,6 +13,7 @@ use axum::extract::multipart::Multipart;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use bytes::Bytes;
+use futures::StreamExt;
 use mudrock_shared::{ErrorCode, IngestResponse, IngestedFile};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
@@ -58,12 +59,22 @@ pub async fn upload(
             "the upload holds no file: send multipart/form-data with one file part (with a filename) per LAS file",
         ));
     }
-    let mut reports = Vec::with_capacity(files.len());
-    for (name, spooled) in files {
-        let bytes = spooled.into_bytes().await?;
-        let report = state.ingestor().ingest_bytes(&project, &name, bytes).await;
-        reports.push(ingested(report));
-    }
+    // As many files at once as `mudrock ingest` works on (the ingestor's concurrency), reports in upload
+    // order; memory holds at most that many files.
+    let ingestor = state.ingestor();
+    let reports: Vec<IngestedFile> = futures::stream::iter(files)
+        .map(|(name, spooled)| {
+            let project = &project;
+            async move {
+                let bytes = spooled.into_bytes().await?;
+                Ok::<_, ApiError>(ingested(ingestor.ingest_bytes(project, &name, bytes).await))
+            }
+        })
+        .buffered(ingestor.concurrency())
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<ApiResult<_>>()?;
     // The catalogs changed: the next request must see their new versions.
     state.catalogs().forget_versions(&project);
     super::json(
