@@ -13,6 +13,9 @@ fn near_id() -> impl Strategy<Value = String> {
         "(\\.|\\.\\.|/|[a-z]){0,8}",
         any::<String>(),
         "[a-z]{120,140}",
+        // What a URL or a keyboard may turn into a dot or a slash: percent-encodings, and Unicode look-alikes
+        // that NFKC normalisation maps to `.` and `/` (fullwidth, ideographic, one-dot leader, small full stop).
+        "(%2e|%2E|%2f|%2F|%5c|%00|\u{FF0E}|\u{3002}|\u{FF0F}|\u{FF3C}|\u{2024}|\u{FE52}|\\.|[a-z]){1,10}",
     ]
 }
 

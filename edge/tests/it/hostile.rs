@@ -562,7 +562,21 @@ fn every_refusal_is_the_json_envelope() {
     let data = data_dir(dir.path());
     let server = serve(&data, &[]);
     let addr = server.url.trim_start_matches("http://").to_owned();
-    let requests = [
+    // Encoded and look-alike forms of `..` and `/` in every identifier position: refused, never resolved.
+    let mut requests: Vec<String> = [
+        "/v1/projects/%2e%2e/wells",
+        "/v1/projects/%2E%2E%2Flight/wells",
+        "/v1/projects/light%2F..%2Fheavy/wells",
+        "/v1/projects/%EF%BC%8E%EF%BC%8E/wells",
+        "/v1/projects/light/wells/%2e%2e/curves",
+        "/v1/projects/light/wells/..%5c..%5cheavy/tops",
+        "/v1/projects/light/wells/%E2%80%A4%E2%80%A4/logs/x.parquet",
+        "/v1/projects/light/wells/w/logs/%2e%2e%2f%2e%2e%2fraw.parquet",
+    ]
+    .iter()
+    .map(|path| format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"))
+    .collect();
+    requests.extend([
         format!("GET /v1/projects/%ff/wells HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"),
         format!(
             "GET /v1/projects/light/wells/%ff%fe/curves HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"
@@ -580,7 +594,7 @@ fn every_refusal_is_the_json_envelope() {
             "POST /v1/projects/light/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\
              Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx"
         ),
-    ];
+    ]);
     for request in &requests {
         let mut socket = TcpStream::connect(&addr).unwrap();
         socket.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
