@@ -772,3 +772,50 @@ fn every_documented_route_checks_its_token() {
     }
     assert_eq!(checked, guards.len());
 }
+
+/// Passwords in connection strings never reach what a user or a log sees, whichever store refuses.
+#[test]
+fn passwords_never_appear_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let las = shared_las("lasio/standards/examples/2.0/sample_2.0.las");
+    const SECRET: &str = "s3cr3t-Pa55word";
+    let unreachable = format!("postgres://mudrock:{SECRET}@127.0.0.1:1/mudrock");
+    for (variable, value) in [
+        ("MUDROCK_DATABASE_URL", unreachable.as_str()),
+        ("MUDROCK_ICEBERG_CATALOG", unreachable.as_str()),
+        ("MINIO_SECRET_KEY", SECRET),
+    ] {
+        let mut args = vec!["ingest", "--project", "p", las.to_str().unwrap()];
+        if variable == "MINIO_SECRET_KEY" {
+            args.insert(0, "s3");
+            args.insert(0, "--storage");
+        }
+        let out = mudrock_command(
+            &data,
+            &args,
+            &[
+                (variable, value),
+                ("MINIO_ENDPOINT", "http://127.0.0.1:1"),
+                ("MINIO_ACCESS_KEY", "mudrock"),
+                ("MINIO_BUCKET", "b"),
+            ],
+        )
+        .output()
+        .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !out.status.success(),
+            "{variable}: an unreachable store must fail: {said}"
+        );
+        assert!(!said.contains(SECRET), "{variable}: the password leaked: {said}");
+        assert!(
+            said.contains("127.0.0.1") || said.contains(variable),
+            "{variable}: the error says which server or setting: {said}"
+        );
+    }
+}
