@@ -1,10 +1,11 @@
 //! The ingest pipeline: LAS bytes in, log Parquet + raw bytes + catalog rows out.
 //!
-//! Per file: sha256 → already stored? → parse (core) → validate → Arrow → Parquet → write the log
-//! Parquet, then the raw bytes, then the catalogs. Nothing is written before validation passes, and the
-//! catalogs come last, so a crash leaves at worst unreferenced objects — never a catalog row pointing
-//! at missing data. Files run in parallel (at most `concurrency` at once); parsing and encoding are CPU
-//! work and run on tokio's blocking pool.
+//! Per file: sha256 → already stored? → parse (core) → validate → Arrow (with the key columns) → the
+//! tables take the log's new curves → Parquet, encoded once → write the log Parquet, then the raw
+//! bytes → register that same file in the Iceberg tables → the catalogs. Nothing is written before
+//! validation passes, and the catalogs come last, so a crash leaves at worst unreferenced objects —
+//! never a catalog row pointing at missing data. Files run in parallel (at most `concurrency` at
+//! once); parsing and encoding are CPU work and run on tokio's blocking pool.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +14,9 @@ use std::time::Instant;
 use arrow_array::RecordBatch;
 use bytes::Bytes;
 use futures::StreamExt;
-use mudrock_core::arrow::{BatchOptions, ParquetOptions, las_into_record_batch_with, write_parquet};
+use mudrock_core::arrow::{
+    BatchOptions, ParquetOptions, append_key_columns, las_into_record_batch_with, write_parquet,
+};
 use mudrock_core::las::{Column, LasErrorKind, LasFile, ReadLimits};
 use mudrock_core::layout::{CatalogType, Layout, LogId, ProjectId, WellId};
 use mudrock_core::model::{CurveMeta, LocationConfidence, WellHeader};
@@ -325,13 +328,11 @@ impl Ingestor {
         let registry = self.validation.clone();
         let (source, raw) = (name.to_owned(), bytes.clone());
         let sha = sha256.clone();
-        let keep_samples = self.lakehouse.is_some();
         let limits = self.read_limits;
-        let prepared = tokio::task::spawn_blocking(move || {
-            prepare(&raw, &source, &sha, &registry, &known_logs, keep_samples, limits)
-        })
-        .await
-        .map_err(crate::storage::task_failed)?;
+        let prepared =
+            tokio::task::spawn_blocking(move || prepare(&raw, &source, &sha, &registry, &known_logs, limits))
+                .await
+                .map_err(crate::storage::task_failed)?;
         let prepared = match prepared {
             Prepared::Rejected { reason, warnings } => {
                 report.warnings = warnings;
@@ -342,7 +343,6 @@ impl Ingestor {
         let Ready {
             well_id,
             log_id,
-            parquet,
             samples,
             entry,
             warnings,
@@ -355,26 +355,37 @@ impl Ingestor {
         report.warnings = warnings;
 
         // A curve whose type conflicts with the project's well_logs table: refused before any write.
-        if let (Some(lakehouse), Some(samples)) = (&self.lakehouse, &samples) {
-            lakehouse.check_log(project, samples).await?;
-        }
+        // Then the table takes the log's new curves, and the samples get its field ids: the file
+        // encoded next is the one the table registers.
+        let samples = match &self.lakehouse {
+            Some(lakehouse) => {
+                lakehouse.check_log(project, &samples).await?;
+                lakehouse.prepare_log(project, &samples).await?
+            }
+            None => samples,
+        };
+        let parquet = tokio::task::spawn_blocking(move || encode(&samples))
+            .await
+            .map_err(crate::storage::task_failed)?
+            .map_err(|reason| Error::new(ErrorKind::InvalidInput, reason))?;
 
         // Log data first, raw bytes second, then the Iceberg tables, catalogs last (see the module doc).
         let log_path = self.layout.well_log(project, &well_id, &log_id);
-        self.storage.upload(&log_path, parquet).await?;
+        self.storage.upload(&log_path, parquet.clone()).await?;
         if let Err(e) = self.storage.upload(&raw_path, bytes).await {
             // Not a crash: clean up rather than leave an orphan. Best effort; the error that matters is `e`.
             let _ = self.storage.delete(&log_path).await;
             return Err(e);
         }
-        report.objects = vec![log_path, raw_path];
+        report.objects = vec![log_path.clone(), raw_path];
 
-        if let (Some(lakehouse), Some(samples)) = (&self.lakehouse, &samples) {
+        if let Some(lakehouse) = &self.lakehouse {
             let log = LakeLog {
                 sha256: &sha256,
                 source_file: name,
                 log_id: log_id.as_str(),
-                samples,
+                path: &log_path,
+                parquet: &parquet,
                 well: &entry.well,
                 curves: &entry.curves,
             };
@@ -501,21 +512,19 @@ enum Prepared {
 struct Ready {
     well_id: WellId,
     log_id: LogId,
-    parquet: Bytes,
-    /// The samples as Arrow, kept only when they go to the Iceberg tables too.
-    samples: Option<RecordBatch>,
+    /// The samples as Arrow, with their key columns: what is stored, once encoded.
+    samples: RecordBatch,
     entry: LogEntry,
     warnings: Vec<ReportWarning>,
 }
 
-/// The CPU part of an ingest: parse, validate, convert, encode. Writes nothing.
+/// The CPU part of an ingest before the tables are asked: parse, validate, convert. Writes nothing.
 fn prepare(
     bytes: &[u8],
     source: &str,
     sha256: &str,
     registry: &Registry,
     known_logs: &[KnownLog],
-    keep_samples: bool,
     limits: ReadLimits,
 ) -> Prepared {
     let mut las = match mudrock_core::las::read_bytes_with_limits(bytes, limits) {
@@ -563,37 +572,47 @@ fn prepare(
         sha256,
         bytes.len() as u64,
     );
-    let (samples, parquet) = match encode_log(las, &well_id, &log_id, sha256) {
-        Ok(encoded) => encoded,
+    let grid_cell = entry
+        .well
+        .lat
+        .zip(entry.well.lon)
+        .and_then(|(lat, lon)| crate::lakehouse::grid_cell(lat, lon));
+    let samples = match to_arrow(las, &well_id, &log_id, sha256, grid_cell) {
+        Ok(samples) => samples,
         Err(reason) => return Prepared::Rejected { reason, warnings },
     };
     Prepared::Ready(Box::new(Ready {
         well_id,
         log_id,
-        parquet,
-        samples: keep_samples.then_some(samples),
+        samples,
         entry,
         warnings,
     }))
 }
 
-/// LAS → Arrow → Parquet through core; core sorts the rows by increasing depth. Takes the file so that
-/// its columns move into the Arrow batch instead of being copied (peak memory of an ingest).
-fn encode_log(
+/// LAS → Arrow through core, with the key columns; core sorts the rows by increasing depth. Takes the
+/// file so that its columns move into the Arrow batch instead of being copied (peak memory of an
+/// ingest).
+fn to_arrow(
     las: LasFile,
     well_id: &WellId,
     log_id: &LogId,
     sha256: &str,
-) -> std::result::Result<(RecordBatch, Bytes), String> {
+    grid_cell: Option<i64>,
+) -> std::result::Result<RecordBatch, String> {
     let options = BatchOptions {
         log_id: Some(log_id.clone()),
         source_sha256: Some(sha256.to_owned()),
     };
-    let batch = las_into_record_batch_with(las, well_id, &options)
-        .map_err(|e| format!("cannot convert the log data to Arrow: {e}"))?;
-    let parquet = write_parquet(&batch, &ParquetOptions::default())
-        .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))?;
-    Ok((batch, parquet))
+    las_into_record_batch_with(las, well_id, &options)
+        .and_then(|batch| append_key_columns(&batch, well_id, log_id, grid_cell))
+        .map_err(|e| format!("cannot convert the log data to Arrow: {e}"))
+}
+
+/// The stored log's bytes: the one Parquet encoding of an ingest.
+fn encode(samples: &RecordBatch) -> std::result::Result<Bytes, String> {
+    write_parquet(samples, &ParquetOptions::default())
+        .map_err(|e| format!("cannot encode the log data as Parquet: {e}"))
 }
 
 fn catalog_entry(

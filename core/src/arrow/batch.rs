@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use super::{
     FIELD_FAMILY_RESOLVED_BY, FIELD_MNEMONIC, FIELD_ORIGINAL_MNEMONIC, FIELD_UNIT, FORMAT_VERSION,
     SCHEMA_DATA_SET, SCHEMA_ENCODING, SCHEMA_FORMAT, SCHEMA_HEADER, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT,
     SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER, SCHEMA_SOURCE_SHA256,
-    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN,
+    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN, is_key_column,
 };
 use crate::las::{Column, CurveInfo, LasFile, LasVersion};
 use crate::layout::{LogId, WellId};
@@ -275,15 +275,45 @@ fn column_names(curves: &[CurveInfo]) -> Vec<String> {
     };
     names[0] = index_name.to_owned();
     for i in 1..names.len() {
-        if names[i] == index_name {
+        if names[i] == index_name || is_key_column(&names[i]) {
+            let taken = names[i].clone();
             let mut k = 2;
-            while names.contains(&format!("{index_name}:{k}")) {
+            while names.contains(&format!("{taken}:{k}")) {
                 k += 1;
             }
-            names[i] = format!("{index_name}:{k}");
+            names[i] = format!("{taken}:{k}");
         }
     }
     names
+}
+
+/// `batch` (a log as [`las_to_record_batch_with`] makes it) with the key columns
+/// ([`super::KEY_COLUMNS`]) appended: the well's id, the log's id and the well's grid cell on every row.
+/// Constant columns cost a few bytes per page once encoded (dictionary and run lengths).
+pub fn append_key_columns(
+    batch: &RecordBatch,
+    well_id: &WellId,
+    log_id: &LogId,
+    grid_cell: Option<i64>,
+) -> Result<RecordBatch, ConvertError> {
+    let rows = batch.num_rows();
+    let schema = batch.schema();
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
+    fields.push(Field::new(super::WELL_ID_COLUMN, DataType::Utf8, false));
+    arrays.push(Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+        well_id.as_str(),
+        rows,
+    ))));
+    fields.push(Field::new(super::LOG_ID_COLUMN, DataType::Utf8, false));
+    arrays.push(Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+        log_id.as_str(),
+        rows,
+    ))));
+    fields.push(Field::new(super::GRID_CELL_COLUMN, DataType::Int64, true));
+    arrays.push(Arc::new(Int64Array::from(vec![grid_cell; rows])));
+    let schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    Ok(RecordBatch::try_new(schema, arrays)?)
 }
 
 /// A nullable Float64 array from a column where NaN means null. Without a permutation the vector

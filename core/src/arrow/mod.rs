@@ -36,14 +36,21 @@
 //!   exactly as read: `[{"title", "kind", "items": [{"mnemonic","unit","value","description","line"}],
 //!   "text", "line"}]`
 //! - [`SCHEMA_WELL_HEADER`] `mudrock.well_header` — JSON of [`crate::model::WellHeader`]
+//!
+//! Key columns ([`KEY_COLUMNS`], added by [`append_key_columns`] when a log is stored): `well_id`,
+//! `log_id` (text) and `grid_cell` (integer), the same value on every row. They make a stored log a
+//! complete set of rows of the project's `well_logs` table, so that the tables register the very file
+//! the browser reads (one encode per ingest), and any Parquet reader sees whose samples they are. They
+//! are not curves: a reader listing curves skips them ([`is_key_column`]); a curve of the file with one
+//! of these names is stored as `well_id:2` (as a curve named like the index is).
 
 mod batch;
 #[cfg(feature = "parquet")]
 mod parquet;
 
 pub use batch::{
-    BatchOptions, DepthOrder, depth_order, las_into_record_batch_with, las_to_record_batch,
-    las_to_record_batch_with,
+    BatchOptions, DepthOrder, append_key_columns, depth_order, las_into_record_batch_with,
+    las_to_record_batch, las_to_record_batch_with,
 };
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetOptions, read_parquet, write_parquet, write_parquet_to};
@@ -72,6 +79,20 @@ pub const SCHEMA_INDEX_COLUMN: &str = "mudrock.index_column";
 pub const DEPTH_COLUMN: &str = "depth";
 /// The stored name of a time index (TIME, ETIM …).
 pub const TIME_COLUMN: &str = "time";
+/// Key column: the well's id on every row.
+pub const WELL_ID_COLUMN: &str = "well_id";
+/// Key column: the log's id on every row.
+pub const LOG_ID_COLUMN: &str = "log_id";
+/// Key column: the well's 1 km grid cell ([`crate::spatial::CellGrid`]) on every row, null when the
+/// well has no location.
+pub const GRID_CELL_COLUMN: &str = "grid_cell";
+/// The key columns of a stored log, in their order at the end of the file's columns.
+pub const KEY_COLUMNS: [&str; 3] = [WELL_ID_COLUMN, LOG_ID_COLUMN, GRID_CELL_COLUMN];
+
+/// Whether a stored column is a key column rather than a curve.
+pub fn is_key_column(name: &str) -> bool {
+    KEY_COLUMNS.contains(&name)
+}
 pub const SCHEMA_INDEX_UNIT: &str = "mudrock.index_unit";
 pub const SCHEMA_SOURCE_ORDER: &str = "mudrock.source_depth_order";
 pub const SCHEMA_NULL_VALUE: &str = "mudrock.null_value";

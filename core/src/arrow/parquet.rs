@@ -19,6 +19,8 @@
 //!   (2.38 MB vs 1.77 MB). [`ParquetOptions::byte_stream_split`] turns it on where a measurement says so.
 //! - **zstd level 3**, zstd's own default: good ratio, fast to decode in the browser.
 //! - **`sorting_columns`** = the index column ascending, so engines know the file is depth-sorted.
+//! - **Key columns** (`well_id`, `log_id`, `grid_cell`: one value on every row) are dictionary-encoded,
+//!   so each page holds a run length, not the value again.
 //! - Schema metadata is written twice: inside `ARROW:schema` (Arrow readers) and as plain key/values
 //!   (readers without Arrow, e.g. DuckDB's `parquet_kv_metadata`).
 
@@ -110,6 +112,10 @@ fn properties(batch: &RecordBatch, opts: &ParquetOptions) -> Result<WriterProper
                 props = props.set_column_encoding(path, Encoding::BYTE_STREAM_SPLIT);
             }
             DataType::Utf8 | DataType::LargeUtf8 => props = props.set_column_dictionary_enabled(path, true),
+            // A key column (the grid cell) is one value repeated: a dictionary makes it a few bytes.
+            DataType::Int64 if super::is_key_column(field.name()) => {
+                props = props.set_column_dictionary_enabled(path, true);
+            }
             _ => {}
         }
     }

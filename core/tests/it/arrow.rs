@@ -504,3 +504,48 @@ fn moving_conversion_equals_borrowing_one() {
         assert_eq!(borrowed, moved);
     }
 }
+
+#[test]
+fn key_columns_are_appended_encoded_small_and_never_taken_by_a_curve() {
+    use mudrock_core::arrow::{KEY_COLUMNS, append_key_columns, is_key_column};
+    let mut file = small_las();
+    // A curve named like a key column keeps its values under `well_id:2`.
+    file.log.curves[1].mnemonic = "well_id".to_owned();
+    let batch = las_to_record_batch(&file, &well()).unwrap();
+    assert!(batch.column_by_name("well_id:2").is_some());
+    let log = LogId::new("log-1").unwrap();
+    let keyed = append_key_columns(&batch, &well(), &log, Some(42)).unwrap();
+    let keyed_schema = keyed.schema();
+    let names: Vec<&str> = keyed_schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(&names[names.len() - 3..], KEY_COLUMNS);
+    assert!(names.iter().filter(|n| is_key_column(n)).count() == 3);
+    let wells = keyed.column_by_name("well_id").unwrap();
+    let wells = wells.as_any().downcast_ref::<StringArray>().unwrap();
+    assert!(wells.iter().all(|w| w == Some("15_9-F-11_A")));
+    assert_eq!(keyed.schema().metadata(), batch.schema().metadata());
+
+    // Constant columns add little to a big file: about 60 bytes per page (header, statistics, index
+    // entries), never a value per row.
+    let big = las_to_record_batch(&big_las(), &well()).unwrap();
+    let plain = write_parquet(&big, &ParquetOptions::default()).unwrap();
+    let keyed_big = append_key_columns(&big, &well(), &log, None).unwrap();
+    let with_keys = write_parquet(&keyed_big, &ParquetOptions::default()).unwrap();
+    let groups = metadata(&with_keys).num_row_groups();
+    let extra = with_keys.len() - plain.len();
+    let pages = big.num_rows().div_ceil(1024);
+    assert!(
+        extra < 3 * 80 * pages + 200 * groups,
+        "{extra} bytes for {pages} pages in {groups} row groups ({} bytes without keys)",
+        plain.len()
+    );
+    let (_, back) = read_parquet(with_keys).unwrap();
+    let logs: usize = back
+        .iter()
+        .map(|b| {
+            let ids = b.column_by_name("log_id").unwrap();
+            let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+            ids.iter().filter(|id| *id == Some("log-1")).count()
+        })
+        .sum();
+    assert_eq!(logs, big.num_rows());
+}

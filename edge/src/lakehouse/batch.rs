@@ -8,7 +8,6 @@ use arrow_array::{Array, ArrayRef, RecordBatch, new_null_array};
 use arrow_schema::{DataType, Schema as ArrowSchema};
 use iceberg::spec::{PrimitiveType, Schema, Type};
 
-use super::tables::{GRID_CELL, LOG_ID, WELL_ID};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The Iceberg type stored for an Arrow column of a log.
@@ -36,16 +35,10 @@ fn type_name(t: &Type) -> String {
 pub fn missing_columns(table: &Schema, log: &ArrowSchema) -> Result<Vec<(String, PrimitiveType)>> {
     let mut missing = Vec::new();
     for field in log.fields() {
+        // The key columns (`well_id`, `log_id`, `grid_cell`) are in every well_logs table from the start,
+        // so they are checked like any column (a curve of the file never takes their names: core stores
+        // such a curve as `well_id:2`).
         let name = field.name();
-        if [WELL_ID, LOG_ID, GRID_CELL].contains(&name.as_str()) {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "the log has a curve named `{name}`, which well_logs uses for its own column; rename the \
-                     curve in the file"
-                ),
-            ));
-        }
         let Some(wanted) = iceberg_type(field.data_type()) else {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -120,7 +113,7 @@ mod tests {
     use arrow_schema::Field;
 
     use super::*;
-    use crate::lakehouse::tables::LakeTable;
+    use crate::lakehouse::tables::{LOG_ID, LakeTable, WELL_ID};
 
     fn log_schema(fields: &[(&str, DataType)]) -> ArrowSchema {
         ArrowSchema::new(
@@ -151,8 +144,14 @@ mod tests {
         let err = missing_columns(&table, &log_schema(&[("depth", DataType::Utf8)])).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert!(err.to_string().contains("stores `depth` as numeric"), "{err}");
-        let err = missing_columns(&table, &log_schema(&[("well_id", DataType::Float64)])).unwrap_err();
-        assert!(err.to_string().contains("rename the curve"), "{err}");
+        // A stored log's key columns are the table's own: never missing, never a conflict.
+        let keyed = log_schema(&[
+            ("depth", DataType::Float64),
+            ("well_id", DataType::Utf8),
+            ("log_id", DataType::Utf8),
+            ("grid_cell", DataType::Int64),
+        ]);
+        assert!(missing_columns(&table, &keyed).unwrap().is_empty());
     }
 
     #[test]

@@ -5,12 +5,17 @@
 //! manager's warehouse. The catalog is SQL (embedded SQLite by default, or PostgreSQL) or REST
 //! ([`config`]).
 //!
-//! **One commit per file and table.** An ingest writes the log's samples as data files under
-//! `well_logs/data/grid_cell=…/well_id=…/`, then makes them visible in one `fast_append` commit whose
-//! snapshot summary records the file's SHA-256 (`mudrock.source-sha256`). Data files that were written
-//! but not committed (a process killed in between) are never visible; ingesting the same file again
-//! finds no snapshot with its hash and appends it once. A commit that loses a race with another writer
-//! is replayed on the new table state (`commit.retry.num-retries`), so parallel ingests all land.
+//! **One encode, one commit per file and table.** A log's samples are stored once: the ingest writes
+//! the log's Parquet file at its layout path (`wells/{w}/logs/{log}.parquet`, which the browser and the
+//! worker range-read), with its key columns and the table's field ids ([`Lakehouse::prepare_log`]),
+//! and that same file is registered in one `fast_append` commit of `well_logs` ([`data_file`]) whose
+//! snapshot summary records the source's SHA-256 (`mudrock.source-sha256`). A file that was written
+//! but not committed (a process killed in between) is never visible to the tables; ingesting the same
+//! file again finds no snapshot with its hash and registers it once (a second registration of one
+//! path is refused by the append's duplicate check and counts as done). A commit that loses a race
+//! with another writer is replayed on the new table state (`commit.retry.num-retries`), so parallel
+//! ingests all land. Projects ingested before this kept their own data files under
+//! `well_logs/data/`; they stay readable, and new logs are registered the new way.
 //!
 //! **Schema evolution.** A log with curves the table has not seen adds them as optional columns first
 //! (rows already there read them as null; old snapshots keep their old schema); a curve whose type
@@ -21,6 +26,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod data_file;
 mod errors;
 pub mod tables;
 pub mod time_travel;
@@ -97,13 +103,16 @@ struct Inner {
     ready: StdMutex<HashSet<ProjectId>>,
 }
 
-/// One ingested log for the tables: its samples and catalog rows.
+/// One ingested log for the tables: its stored file and catalog rows.
 pub struct LakeLog<'a> {
     pub sha256: &'a str,
     pub source_file: &'a str,
     pub log_id: &'a str,
-    /// The log's columns as core's converter makes them (`depth` or `time`, then the curves).
-    pub samples: &'a RecordBatch,
+    /// The stored log's path in the project's storage (the layout's `wells/{w}/logs/{log}.parquet`),
+    /// already written.
+    pub path: &'a str,
+    /// Its bytes: core's encoding of [`Lakehouse::prepare_log`]'s batch.
+    pub parquet: &'a bytes::Bytes,
     pub well: &'a WellRow,
     pub curves: &'a [CurveRow],
 }
@@ -313,9 +322,18 @@ impl Lakehouse {
         Ok(committed(self.table(project, table).await?.metadata(), sha256).is_some())
     }
 
-    /// Appends one ingested log: its samples to `well_logs` (schema evolved first), its curves to
-    /// `curves`, and its well to `wells` when the well is new. Each table gets at most one commit,
-    /// skipped when a commit of this file is already there. Returns the `well_logs` snapshot holding it.
+    /// The log's samples (with their key columns) ready to be encoded as a file `well_logs` can
+    /// register: the table gains the log's new curves first (see [`Lakehouse::check_log`] for what is
+    /// refused before that), then each column gets the table's field id.
+    pub async fn prepare_log(&self, project: &ProjectId, samples: &RecordBatch) -> Result<RecordBatch> {
+        let table = self.evolve(project, &samples.schema()).await?;
+        data_file::with_field_ids(samples, table.metadata().current_schema())
+    }
+
+    /// Appends one ingested log: its stored file to `well_logs` (see [`Lakehouse::prepare_log`]), its
+    /// curves to `curves`, and its well to `wells` when the well is new. Each table gets at most one
+    /// commit, skipped when a commit of this file is already there. Returns the `well_logs` snapshot
+    /// holding it.
     pub async fn append_log(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<i64> {
         self.ensure_project(project).await?;
         let cell = log
@@ -325,31 +343,35 @@ impl Lakehouse {
             .and_then(|(lat, lon)| grid_cell(lat, lon));
         let summary = summary(log.sha256, log.source_file);
 
-        // well_logs: the samples, in the table's schema (new curves added first).
-        let table = self.evolve(project, &log.samples.schema()).await?;
+        // well_logs: the stored file itself, registered where it is.
+        let table = self.table(project, LakeTable::WellLogs).await?;
         let snapshot = match committed(table.metadata(), log.sha256) {
             Some(id) => id,
             None => {
-                let rows = log.samples.num_rows();
-                let mut columns: HashMap<String, ArrayRef> = log
-                    .samples
-                    .schema()
-                    .fields()
-                    .iter()
-                    .zip(log.samples.columns())
-                    .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
-                    .collect();
-                columns.insert(WELL_ID.to_owned(), repeat_str(&log.well.well_id, rows));
-                columns.insert(LOG_ID.to_owned(), repeat_str(log.log_id, rows));
-                columns.insert(GRID_CELL.to_owned(), Arc::new(Int64Array::from(vec![cell; rows])));
+                let metadata = table.metadata();
                 let partition =
                     Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&log.well.well_id))]);
-                let files = self
-                    .write(&table, &columns, rows, Some(partition), log.sha256)
-                    .await?;
+                let location = format!(
+                    "{}/{}",
+                    self.inner.config.warehouse.trim_end_matches('/'),
+                    log.path.trim_start_matches('/')
+                );
+                let file = data_file::describe(
+                    log.parquet,
+                    location,
+                    partition,
+                    metadata.default_partition_spec_id(),
+                )?;
                 pause_if_asked().await;
-                let committed = self.commit(&table, files, summary.clone()).await?;
-                committed.metadata().current_snapshot_id().unwrap_or_default()
+                match self.commit(&table, vec![file], summary.clone()).await {
+                    Ok(committed) => committed.metadata().current_snapshot_id().unwrap_or_default(),
+                    Err(e) => {
+                        // Another process registering the same file first is success: the append's
+                        // duplicate check refuses a second registration of one path.
+                        let now = self.table(project, LakeTable::WellLogs).await?;
+                        committed(now.metadata(), log.sha256).ok_or(e)?
+                    }
+                }
             }
         };
 

@@ -10,7 +10,7 @@ use mudrock_edge::{IngestReport, IngestStatus, Ingestor};
 
 use crate::support::*;
 
-/// Reads a stored log's Parquet back: (rows, columns, index values).
+/// Reads a stored log's Parquet back: (rows, columns other than the key columns, index values).
 async fn stored_log(ingestor: &Ingestor, project: &str, report: &IngestReport) -> (usize, usize, Vec<f64>) {
     let well = WellId::new(report.well_id.as_deref().unwrap()).unwrap();
     let log = LogId::new(report.log_id.as_deref().unwrap()).unwrap();
@@ -29,7 +29,14 @@ async fn stored_log(ingestor: &Ingestor, project: &str, report: &IngestReport) -
             .unwrap();
         index.extend(col.values().iter().copied());
     }
-    (rows, schema.fields().len(), index)
+    let keys = mudrock_core::arrow::KEY_COLUMNS;
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        &names[names.len() - keys.len()..],
+        keys,
+        "a stored log ends with its key columns"
+    );
+    (rows, names.len() - keys.len(), index)
 }
 
 async fn catalog(ingestor: &Ingestor, project: &str) -> Catalog {

@@ -475,13 +475,16 @@ fn an_ingest_killed_before_its_commit_leaves_nothing_visible_and_the_rerun_compl
     // kill -9: no chance to clean up.
     child.kill().unwrap();
     child.wait().unwrap();
-    // Data files were written (the commit is all that is missing) ...
-    let data_files = walk(&dir.path().join("objects/p/iceberg/well_logs/data"));
-    assert!(
-        !data_files.is_empty(),
-        "the killed ingest had written its data files"
-    );
-    // ... but no snapshot shows them.
+    // The log's file was written at its layout path, the one file the commit registers (one encode:
+    // no copy of the samples under the table's own folder) ...
+    let logs: Vec<_> = walk(&dir.path().join("objects/p/wells"))
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("/logs/"))
+        .collect();
+    assert_eq!(logs.len(), 1, "the killed ingest had written its log: {logs:?}");
+    let copies = walk(&dir.path().join("objects/p/iceberg/well_logs/data"));
+    assert!(copies.is_empty(), "a second encode of the samples: {copies:?}");
+    // ... but no snapshot shows it.
     let listed = run_ok(mudrock(dir.path()).args(["snapshots", "--project", "p", "--json"]));
     assert_eq!(listed.trim(), "[]", "{listed}");
 
@@ -494,6 +497,8 @@ fn an_ingest_killed_before_its_commit_leaves_nothing_visible_and_the_rerun_compl
     let listed = run_ok(mudrock(dir.path()).args(["snapshots", "--project", "p"]));
     assert!(listed.contains("1 snapshot\n"), "{listed}");
     assert!(listed.contains("alpha.las"), "{listed}");
+    // Time travel read those 60 rows from the log's own file: the table holds no other copy.
+    assert!(walk(&dir.path().join("objects/p/iceberg/well_logs/data")).is_empty());
 }
 
 #[test]

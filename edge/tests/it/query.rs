@@ -513,7 +513,7 @@ async fn mistakes_are_invalid_input_with_a_readable_message() {
         ),
         (
             "SELECT NPHI FROM well_logs",
-            "unknown column `NPHI`: the columns here are GR, RHOB, depth, log_id, well_id",
+            "unknown column `NPHI`: the columns here are GR, RHOB, depth, grid_cell, log_id, well_id",
         ),
         ("SELECT * FROM well_log", "unknown table `well_log`"),
         ("SELECT * FROM WELLS", "did you mean `wells`?"),

@@ -103,7 +103,10 @@ fn mudrock_demo_on_a_fresh_machine() {
         let batches = read_parquet(&found[0]);
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         assert_eq!(rows, file.rows, "{}", file.file_name);
-        assert_eq!(batches[0].num_columns(), mudrock_edge::demo::CURVES.len());
+        // The curves, then the key columns (well_id, log_id, grid_cell) that make the file a set of
+        // well_logs rows.
+        let keys = mudrock_core::arrow::KEY_COLUMNS.len();
+        assert_eq!(batches[0].num_columns(), mudrock_edge::demo::CURVES.len() + keys);
     }
     let stray: Vec<_> = std::fs::read_dir(&project)
         .unwrap()

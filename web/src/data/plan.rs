@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 use mudrock_core::arrow::{
-    FIELD_DESCRIPTION, FIELD_FAMILY, FIELD_UNIT, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT,
+    FIELD_DESCRIPTION, FIELD_FAMILY, FIELD_UNIT, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT, is_key_column,
 };
 use parquet::arrow::parquet_to_arrow_schema;
 use parquet::file::metadata::ParquetMetaData;
@@ -100,7 +100,8 @@ impl LogFile {
         let curves = schema
             .fields()
             .iter()
-            .filter(|f| f.name() != &depth_column)
+            // The key columns (`well_id`, `log_id`, `grid_cell`) say whose samples these are; not curves.
+            .filter(|f| f.name() != &depth_column && !is_key_column(f.name()))
             .map(|f| {
                 let meta = |k: &str| f.metadata().get(k).cloned().unwrap_or_default();
                 CurveInfo {

@@ -4,9 +4,11 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 
-use mudrock_core::arrow::{ParquetOptions, las_to_record_batch, read_parquet, write_parquet};
+use mudrock_core::arrow::{
+    ParquetOptions, append_key_columns, las_to_record_batch, read_parquet, write_parquet,
+};
 use mudrock_core::las;
-use mudrock_core::layout::WellId;
+use mudrock_core::layout::{LogId, WellId};
 
 use super::*;
 use crate::data::{BlockCache, coalesce};
@@ -46,7 +48,10 @@ pub(crate) fn synthetic_las(rows: usize) -> String {
 
 pub(crate) fn parquet_of(rows: usize, opts: &ParquetOptions) -> Bytes {
     let las = las::read_bytes(synthetic_las(rows).as_bytes()).unwrap();
-    let batch = las_to_record_batch(&las, &WellId::new("syn-1").unwrap()).unwrap();
+    let well = WellId::new("syn-1").unwrap();
+    let batch = las_to_record_batch(&las, &well).unwrap();
+    // As the server stores a log: with its key columns.
+    let batch = append_key_columns(&batch, &well, &LogId::new("log-1").unwrap(), Some(7)).unwrap();
     write_parquet(&batch, opts).unwrap()
 }
 
@@ -128,6 +133,10 @@ fn footer_first_then_only_the_pages_of_the_window() {
         file.curve("GR")
             .is_some_and(|c| c.family == "gamma_ray" && c.unit == "GAPI")
     );
+    // The key columns are not offered as curves.
+    for key in ["well_id", "log_id", "grid_cell"] {
+        assert!(file.curve(key).is_none(), "{key} listed as a curve");
+    }
 
     // 100 m in the middle: 200 rows, one or two pages per column.
     let mut cache = BlockCache::new(8 << 20);
