@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow};
 use crate::error::{Error, ErrorKind, Result};
-use crate::lakehouse::{LakeLog, LakeTable, Lakehouse};
+use crate::lakehouse::{LakeLog, LakeTable, Lakehouse, ViewVersion};
 use crate::metadata::{self, MetadataStore, ProjectScope};
 use crate::report::{IngestReport, IngestStatus, ReportWarning};
 use crate::storage::StorageManager;
@@ -163,13 +163,69 @@ impl Ingestor {
         F: Fn(&IngestReport),
     {
         let mut indexed: Vec<(usize, IngestReport)> = futures::stream::iter(paths.iter().enumerate())
-            .map(|(i, path)| async move { (i, self.ingest_file(project, path).await) })
+            .map(|(i, path)| async move { (i, self.read_and_ingest(project, path).await) })
             .buffer_unordered(self.concurrency)
             .inspect(|(_, report)| on_done(report))
             .collect()
             .await;
         indexed.sort_by_key(|(i, _)| *i);
-        indexed.into_iter().map(|(_, r)| r).collect()
+        let mut reports: Vec<IngestReport> = indexed.into_iter().map(|(_, r)| r).collect();
+        self.publish(project, &mut reports).await;
+        reports
+    }
+
+    /// Rebuilds the project's catalogs from its tables (see [`crate::lakehouse::view`]) until the
+    /// tables did not move while they were written: of several processes ingesting at once, the last
+    /// view written shows every commit. A project whose catalogs predate the tables being the record
+    /// has them taken into the tables first. Nothing to do with the tables off (the catalogs are the
+    /// record then, written by each ingest).
+    pub async fn refresh_views(&self, project: &ProjectId) -> Result<ViewVersion> {
+        const ATTEMPTS: usize = 20;
+        let Some(lakehouse) = &self.lakehouse else {
+            return Ok(ViewVersion::default());
+        };
+        crate::lakehouse::pause_at(crate::lakehouse::PAUSE_BEFORE_VIEW_ENV).await;
+        let stored = self.catalogs.logs_metadata(project).await?;
+        if ViewVersion::from_metadata(&stored).is_none() {
+            let legacy = self.catalogs.load(project).await?;
+            lakehouse.adopt_catalog(project, &legacy).await?;
+        }
+        for _ in 0..ATTEMPTS {
+            let (catalog, shown) = lakehouse.catalog_view(project).await?;
+            self.catalogs
+                .publish(project, &catalog, &shown.to_metadata())
+                .await?;
+            if lakehouse.view_version(project).await? == shown {
+                return Ok(shown);
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Unavailable,
+            format!(
+                "the tables of project {project} kept changing while its catalogs were rebuilt ({ATTEMPTS} times); \
+                 the next ingest rebuilds them"
+            ),
+        )
+        .with_retryable(true))
+    }
+
+    /// After a batch of ingests: the catalogs shown to readers are rebuilt once. The files are in either
+    /// way; a failed rebuild is a warning on each file that went in.
+    async fn publish(&self, project: &ProjectId, reports: &mut [IngestReport]) {
+        if self.lakehouse.is_none() {
+            return;
+        }
+        if let Err(e) = self.refresh_views(project).await {
+            for report in reports.iter_mut().filter(|r| r.status == IngestStatus::Ok) {
+                report.warnings.push(ReportWarning {
+                    source: "catalogs".to_owned(),
+                    line: None,
+                    message: format!(
+                        "the file is in the project's tables, but its catalogs were not rebuilt: {e}"
+                    ),
+                });
+            }
+        }
     }
 
     /// The project's stored logs that its Iceberg tables lack (logs ingested before the tables existed,
@@ -201,14 +257,14 @@ impl Ingestor {
     where
         F: Fn(&IngestReport),
     {
-        futures::stream::iter(missing)
+        let mut reports: Vec<IngestReport> = futures::stream::iter(missing)
             .map(|(name, sha)| async move {
                 let bytes = match self.layout.raw_las(project, &sha) {
                     Ok(path) => self.storage.download(&path).await,
                     Err(e) => Err(Error::from(e)),
                 };
                 match bytes {
-                    Ok(bytes) => self.ingest_bytes(project, &name, bytes).await,
+                    Ok(bytes) => self.ingest_unpublished(project, &name, bytes).await,
                     Err(e) => {
                         let mut report = IngestReport::new(name);
                         report.sha256 = Some(sha);
@@ -221,18 +277,64 @@ impl Ingestor {
             .buffer_unordered(self.concurrency)
             .inspect(|report| on_done(report))
             .collect()
-            .await
+            .await;
+        self.publish(project, &mut reports).await;
+        reports
     }
 
-    /// Reads one file from disk and ingests it.
+    /// Reads one file from disk and ingests it (the catalogs rebuilt after it).
     pub async fn ingest_file(&self, project: &ProjectId, path: &Path) -> IngestReport {
+        let mut reports = [self.read_and_ingest(project, path).await];
+        self.publish(project, &mut reports).await;
+        let [report] = reports;
+        report
+    }
+
+    /// Ingests one file's bytes (the catalogs rebuilt after it); `name` is the original file name,
+    /// kept in the catalogs.
+    pub async fn ingest_bytes(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
+        let mut reports = [self.ingest_unpublished(project, name, bytes).await];
+        self.publish(project, &mut reports).await;
+        let [report] = reports;
+        report
+    }
+
+    /// Ingests several files' bytes, as many at once as [`Ingestor::concurrency`], then rebuilds the
+    /// catalogs once. Each source is awaited when its turn comes (an upload spooled to disk is read
+    /// then); a source that fails to give its bytes is a failed file. Reports in the order given.
+    pub async fn ingest_many<S, F>(&self, project: &ProjectId, sources: Vec<(String, S)>) -> Vec<IngestReport>
+    where
+        S: std::future::Future<Output = std::result::Result<Bytes, F>>,
+        F: std::fmt::Display,
+    {
+        let mut reports: Vec<IngestReport> = futures::stream::iter(sources)
+            .map(|(name, source)| async move {
+                match source.await {
+                    Ok(bytes) => self.ingest_unpublished(project, &name, bytes).await,
+                    Err(e) => {
+                        let mut report = IngestReport::new(name);
+                        report.status = IngestStatus::Failed;
+                        report.reason = Some(format!("the upload cannot be read back: {e}"));
+                        report
+                    }
+                }
+            })
+            .buffered(self.concurrency)
+            .collect()
+            .await;
+        self.publish(project, &mut reports).await;
+        reports
+    }
+
+    /// Reads one file from disk and ingests it, leaving the catalogs to the caller.
+    async fn read_and_ingest(&self, project: &ProjectId, path: &Path) -> IngestReport {
         let shown = path.display().to_string();
         match tokio::fs::read(path).await {
             Ok(bytes) => {
                 let name = path
                     .file_name()
                     .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
-                let mut report = self.ingest_bytes(project, &name, Bytes::from(bytes)).await;
+                let mut report = self.ingest_unpublished(project, &name, Bytes::from(bytes)).await;
                 report.path = shown;
                 report
             }
@@ -245,8 +347,9 @@ impl Ingestor {
         }
     }
 
-    /// Ingests one file's bytes; `name` is the original file name, kept in the catalogs.
-    pub async fn ingest_bytes(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
+    /// Ingests one file's bytes into the tables, leaving the catalogs (views of the tables) to the
+    /// caller: see [`Ingestor::publish`].
+    async fn ingest_unpublished(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
         let started = Instant::now();
         let started_at_ms = unix_ms();
         let mut report = IngestReport::new(name);
@@ -386,12 +489,30 @@ impl Ingestor {
                 log_id: log_id.as_str(),
                 path: &log_path,
                 parquet: &parquet,
-                well: &entry.well,
-                curves: &entry.curves,
+                entry: &entry,
             };
-            report.snapshot_id = Some(lakehouse.append_log(project, &log).await?);
+            let appended = lakehouse.append_log(project, &log).await?;
+            report.snapshot_id = Some(appended.snapshot_id);
+            // The tables are the record: the log is in once its `logs` row is (the catalogs follow,
+            // rebuilt from the tables after the batch).
+            if appended.added || catalogued {
+                report.status = IngestStatus::Ok;
+                if appended.added {
+                    *added_rows = Some(entry);
+                    let catalogs = [CatalogType::Curves, CatalogType::Logs, CatalogType::Wells];
+                    report
+                        .objects
+                        .extend(catalogs.map(|kind| self.layout.catalog(project, kind)));
+                }
+            } else {
+                // Another ingest of the same bytes got there first.
+                report.status = IngestStatus::Unchanged;
+                report.objects.clear();
+            }
+            return Ok(());
         }
 
+        // With the tables off, the catalogs are the record: each ingest adds its rows.
         let mut added = false;
         self.catalogs
             .update(project, |catalog| {

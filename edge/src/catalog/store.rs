@@ -60,6 +60,33 @@ impl CatalogStore {
         Ok(catalog)
     }
 
+    /// Writes `catalog`, a view of the tables, with `metadata` naming what it shows (see
+    /// `lakehouse::view`), under the project's lock.
+    pub async fn publish(
+        &self,
+        project: &ProjectId,
+        catalog: &Catalog,
+        metadata: &[(String, String)],
+    ) -> Result<()> {
+        let lock = self.project_lock(project);
+        let _guard = lock.lock().await;
+        for (kind, bytes) in catalog.encode_objects_with(metadata)? {
+            let path = self.layout.catalog(project, kind);
+            self.storage.upload(&path, bytes).await?;
+        }
+        Ok(())
+    }
+
+    /// The key-value metadata of the stored logs catalog (empty when there is none yet).
+    pub async fn logs_metadata(&self, project: &ProjectId) -> Result<HashMap<String, String>> {
+        let path = self.layout.catalog(project, CatalogType::Logs);
+        match self.storage.download(&path).await {
+            Ok(bytes) => super::object_metadata(bytes).map_err(|e| e.with_context("catalog", &path)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(HashMap::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     fn project_lock(&self, project: &ProjectId) -> Arc<tokio::sync::Mutex<()>> {
         // A poisoned map only means another thread panicked while inserting; the map is still usable.
         let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());

@@ -160,7 +160,7 @@ fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
 }
 
 fn parse_table(s: &str) -> std::result::Result<LakeTable, String> {
-    LakeTable::parse(s).ok_or_else(|| "one of well_logs, wells, curves, tops".to_owned())
+    LakeTable::parse(s).ok_or_else(|| "one of well_logs, wells, logs, curves, tops".to_owned())
 }
 
 fn parse_project(s: &str) -> std::result::Result<ProjectId, String> {

@@ -30,6 +30,7 @@ pub mod data_file;
 mod errors;
 pub mod tables;
 pub mod time_travel;
+pub mod view;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex as StdMutex};
@@ -65,8 +66,9 @@ use errors::from_iceberg;
 pub use tables::LakeTable;
 use tables::{GRID_CELL, LOG_ID, WELL_ID, namespace};
 pub use time_travel::AsOf;
+pub use view::ViewVersion;
 
-use crate::catalog::{CurveRow, WellRow};
+use crate::catalog::{CurveRow, LogEntry};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The snapshot summary key that records which source a commit added (a LAS file's SHA-256, or a
@@ -78,6 +80,8 @@ pub const SOURCE_FILE_KEY: &str = "mudrock.source-file";
 /// just before its `well_logs` commit and waits there (the test kills the process with -9). Only
 /// for tests; documented so that nobody is surprised by it.
 pub const PAUSE_BEFORE_COMMIT_ENV: &str = "MUDROCK_FAULT_PAUSE_BEFORE_ICEBERG_COMMIT";
+/// As [`PAUSE_BEFORE_COMMIT_ENV`], after an ingest's commits and before its catalogs are rebuilt.
+pub const PAUSE_BEFORE_VIEW_ENV: &str = "MUDROCK_FAULT_PAUSE_BEFORE_VIEW";
 
 /// What asking for the tables says where a deployment keeps none; `what` names what needed them.
 pub fn no_tables(what: &str) -> Error {
@@ -113,8 +117,17 @@ pub struct LakeLog<'a> {
     pub path: &'a str,
     /// Its bytes: core's encoding of [`Lakehouse::prepare_log`]'s batch.
     pub parquet: &'a bytes::Bytes,
-    pub well: &'a WellRow,
-    pub curves: &'a [CurveRow],
+    /// Its well, log and curve rows.
+    pub entry: &'a LogEntry,
+}
+
+/// What [`Lakehouse::append_log`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The `well_logs` snapshot holding the log.
+    pub snapshot_id: i64,
+    /// Whether this call committed the log's `logs` row (false: the log was in already).
+    pub added: bool,
 }
 
 /// A commit, as `mudrock snapshots` lists it.
@@ -331,16 +344,12 @@ impl Lakehouse {
     }
 
     /// Appends one ingested log: its stored file to `well_logs` (see [`Lakehouse::prepare_log`]), its
-    /// curves to `curves`, and its well to `wells` when the well is new. Each table gets at most one
-    /// commit, skipped when a commit of this file is already there. Returns the `well_logs` snapshot
-    /// holding it.
-    pub async fn append_log(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<i64> {
+    /// curves to `curves`, its well to `wells` when the well is new, and last its row to `logs`. Each
+    /// table gets at most one commit, skipped when a commit of this file is already there.
+    pub async fn append_log(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<Appended> {
         self.ensure_project(project).await?;
-        let cell = log
-            .well
-            .lat
-            .zip(log.well.lon)
-            .and_then(|(lat, lon)| grid_cell(lat, lon));
+        let well = &log.entry.well;
+        let cell = well.lat.zip(well.lon).and_then(|(lat, lon)| grid_cell(lat, lon));
         let summary = summary(log.sha256, log.source_file);
 
         // well_logs: the stored file itself, registered where it is.
@@ -350,7 +359,7 @@ impl Lakehouse {
             None => {
                 let metadata = table.metadata();
                 let partition =
-                    Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&log.well.well_id))]);
+                    Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&well.well_id))]);
                 let location = format!(
                     "{}/{}",
                     self.inner.config.warehouse.trim_end_matches('/'),
@@ -377,64 +386,17 @@ impl Lakehouse {
 
         // curves: one row per curve of the log.
         let table = self.table(project, LakeTable::Curves).await?;
-        if committed(table.metadata(), log.sha256).is_none() && !log.curves.is_empty() {
-            let c = log.curves;
-            let columns = HashMap::from([
-                (
-                    WELL_ID.to_owned(),
-                    strings(c.iter().map(|r| Some(r.well_id.as_str()))),
-                ),
-                (
-                    LOG_ID.to_owned(),
-                    strings(c.iter().map(|r| Some(r.log_id.as_str()))),
-                ),
-                (
-                    "mnemonic".to_owned(),
-                    strings(c.iter().map(|r| Some(r.mnemonic.as_str()))),
-                ),
-                (
-                    "unit".to_owned(),
-                    strings(c.iter().map(|r| Some(r.unit.as_str()))),
-                ),
-                (
-                    "family".to_owned(),
-                    strings(c.iter().map(|r| Some(r.family.as_str()))),
-                ),
-                (
-                    "description".to_owned(),
-                    strings(c.iter().map(|r| Some(r.description.as_str()))),
-                ),
-                (
-                    "min".to_owned(),
-                    Arc::new(Float64Array::from_iter(c.iter().map(|r| r.min))) as ArrayRef,
-                ),
-                (
-                    "max".to_owned(),
-                    Arc::new(Float64Array::from_iter(c.iter().map(|r| r.max))) as ArrayRef,
-                ),
-                (
-                    "null_count".to_owned(),
-                    Arc::new(Int64Array::from_iter(
-                        c.iter().map(|r| i64::try_from(r.null_count).ok()),
-                    )) as ArrayRef,
-                ),
-                (
-                    "rows".to_owned(),
-                    Arc::new(Int64Array::from_iter(
-                        c.iter().map(|r| i64::try_from(r.rows).ok()),
-                    )) as ArrayRef,
-                ),
-            ]);
-            let files = self.write(&table, &columns, c.len(), None, log.sha256).await?;
+        if committed(table.metadata(), log.sha256).is_none() && !log.entry.curves.is_empty() {
+            let rows: Vec<&CurveRow> = log.entry.curves.iter().collect();
+            let columns = curve_columns(&rows);
+            let files = self.write(&table, &columns, rows.len(), None, log.sha256).await?;
             self.commit(&table, files, summary.clone()).await?;
         }
 
         // wells: a row when the well first appears (later logs of the same well add none).
         let table = self.table(project, LakeTable::Wells).await?;
-        if committed(table.metadata(), log.sha256).is_none()
-            && !self.has_well(&table, &log.well.well_id).await?
-        {
-            let w = log.well;
+        if committed(table.metadata(), log.sha256).is_none() && !self.has_well(&table, &well.well_id).await? {
+            let w = well;
             let text = |v: &Option<String>| strings([v.as_deref()]);
             let number = |v: Option<f64>| Arc::new(Float64Array::from(vec![v])) as ArrayRef;
             let columns = HashMap::from([
@@ -458,9 +420,22 @@ impl Lakehouse {
                 ("depth_unit".to_owned(), text(&w.depth_unit)),
             ]);
             let files = self.write(&table, &columns, 1, None, log.sha256).await?;
+            self.commit(&table, files, summary.clone()).await?;
+        }
+
+        // logs: last, so that a log listed here is whole in the other tables (the catalogs, a view of
+        // `logs` and `curves`, list only what is here).
+        let table = self.table(project, LakeTable::Logs).await?;
+        let added = committed(table.metadata(), log.sha256).is_none();
+        if added {
+            let columns = Self::log_row_columns(&[(log.entry, unix_ms())]);
+            let files = self.write(&table, &columns, 1, None, log.sha256).await?;
             self.commit(&table, files, summary).await?;
         }
-        Ok(snapshot)
+        Ok(Appended {
+            snapshot_id: snapshot,
+            added,
+        })
     }
 
     /// Appends a well's tops (one commit; the same list again adds nothing).
@@ -775,6 +750,62 @@ fn tops_key(tops: &TopList) -> Result<String> {
     ))
 }
 
+/// The columns of `curves` rows.
+fn curve_columns(c: &[&CurveRow]) -> HashMap<String, ArrayRef> {
+    HashMap::from([
+        (
+            WELL_ID.to_owned(),
+            strings(c.iter().map(|r| Some(r.well_id.as_str()))),
+        ),
+        (
+            LOG_ID.to_owned(),
+            strings(c.iter().map(|r| Some(r.log_id.as_str()))),
+        ),
+        (
+            "mnemonic".to_owned(),
+            strings(c.iter().map(|r| Some(r.mnemonic.as_str()))),
+        ),
+        (
+            "unit".to_owned(),
+            strings(c.iter().map(|r| Some(r.unit.as_str()))),
+        ),
+        (
+            "family".to_owned(),
+            strings(c.iter().map(|r| Some(r.family.as_str()))),
+        ),
+        (
+            "description".to_owned(),
+            strings(c.iter().map(|r| Some(r.description.as_str()))),
+        ),
+        (
+            "min".to_owned(),
+            Arc::new(Float64Array::from_iter(c.iter().map(|r| r.min))) as ArrayRef,
+        ),
+        (
+            "max".to_owned(),
+            Arc::new(Float64Array::from_iter(c.iter().map(|r| r.max))) as ArrayRef,
+        ),
+        (
+            "null_count".to_owned(),
+            Arc::new(Int64Array::from_iter(
+                c.iter().map(|r| i64::try_from(r.null_count).ok()),
+            )) as ArrayRef,
+        ),
+        (
+            "rows".to_owned(),
+            Arc::new(Int64Array::from_iter(
+                c.iter().map(|r| i64::try_from(r.rows).ok()),
+            )) as ArrayRef,
+        ),
+    ])
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 fn repeat_str(value: &str, rows: usize) -> ArrayRef {
     Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, rows)))
 }
@@ -805,8 +836,14 @@ fn sqlite_path(uri: &str) -> Option<std::path::PathBuf> {
 }
 
 async fn pause_if_asked() {
-    if let Some(marker) = std::env::var_os(PAUSE_BEFORE_COMMIT_ENV) {
-        let _ = std::fs::write(&marker, b"paused before the well_logs commit\n");
+    pause_at(PAUSE_BEFORE_COMMIT_ENV).await;
+}
+
+/// The fault hook of the tests: where the variable `name` names a file, creates it and waits there
+/// (the test kills the process).
+pub async fn pause_at(name: &str) {
+    if let Some(marker) = std::env::var_os(name) {
+        let _ = std::fs::write(&marker, format!("paused at {name}\n"));
         tokio::time::sleep(std::time::Duration::from_secs(120)).await;
     }
 }

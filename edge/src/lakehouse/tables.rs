@@ -1,9 +1,10 @@
-//! The four tables of a project's namespace and their starting schemas.
+//! The tables of a project's namespace and their starting schemas.
 //!
 //! | table | one row per | partitioned by |
 //! |---|---|---|
 //! | `well_logs` | sample: `well_id`, `log_id`, `grid_cell`, `depth`, then one column per curve (added as new curves arrive) | `grid_cell` (the well's 1 km cell), `well_id` |
 //! | `wells` | well, from the header of its first ingested log | — |
+//! | `logs` | ingested log: its source file, size, rows, depth range, and its well as its header describes it (committed last: a log listed here is whole in the other tables) | — |
 //! | `curves` | curve of each log | — |
 //! | `tops` | formation top of a well (each write of a well's tops appends its picks) | — |
 
@@ -20,14 +21,16 @@ use crate::error::{Error, ErrorKind, Result};
 pub enum LakeTable {
     WellLogs,
     Wells,
+    Logs,
     Curves,
     Tops,
 }
 
 impl LakeTable {
-    pub const ALL: [LakeTable; 4] = [
+    pub const ALL: [LakeTable; 5] = [
         LakeTable::WellLogs,
         LakeTable::Wells,
+        LakeTable::Logs,
         LakeTable::Curves,
         LakeTable::Tops,
     ];
@@ -37,6 +40,7 @@ impl LakeTable {
         match self {
             LakeTable::WellLogs => "well_logs",
             LakeTable::Wells => "wells",
+            LakeTable::Logs => "logs",
             LakeTable::Curves => "curves",
             LakeTable::Tops => "tops",
         }
@@ -71,6 +75,32 @@ impl LakeTable {
                 optional(13, "stop", PrimitiveType::Double),
                 optional(14, "step", PrimitiveType::Double),
                 optional(15, "depth_unit", PrimitiveType::String),
+            ],
+            LakeTable::Logs => vec![
+                required(1, WELL_ID, PrimitiveType::String),
+                required(2, LOG_ID, PrimitiveType::String),
+                optional(3, "data_set", PrimitiveType::String),
+                optional(4, "source_file", PrimitiveType::String),
+                required(5, "sha256", PrimitiveType::String),
+                optional(6, "rows", PrimitiveType::Long),
+                optional(7, "curves", PrimitiveType::Long),
+                optional(8, "start", PrimitiveType::Double),
+                optional(9, "stop", PrimitiveType::Double),
+                optional(10, "step", PrimitiveType::Double),
+                optional(11, "depth_unit", PrimitiveType::String),
+                optional(12, "bytes", PrimitiveType::Long),
+                optional(13, "ingested_at_ms", PrimitiveType::Long),
+                // The well as this log's header describes it (the wells catalog merges them in
+                // ingest order: the first log's values win, later logs fill blanks).
+                optional(14, "name", PrimitiveType::String),
+                optional(15, "uwi", PrimitiveType::String),
+                optional(16, "api", PrimitiveType::String),
+                optional(17, "company", PrimitiveType::String),
+                optional(18, "field", PrimitiveType::String),
+                optional(19, "country", PrimitiveType::String),
+                optional(20, "lat", PrimitiveType::Double),
+                optional(21, "lon", PrimitiveType::Double),
+                optional(22, "location_confidence", PrimitiveType::String),
             ],
             LakeTable::Curves => vec![
                 required(1, WELL_ID, PrimitiveType::String),

@@ -12,7 +12,8 @@ use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use bytes::Bytes;
 use mudrock_core::layout::{Layout, ProjectId};
-use mudrock_edge::lakehouse::{AsOf, CatalogKind, LakeTable, Lakehouse, LakehouseConfig};
+use mudrock_edge::catalog::CatalogStore;
+use mudrock_edge::lakehouse::{AsOf, CatalogKind, LakeTable, Lakehouse, LakehouseConfig, ViewVersion};
 use mudrock_edge::query::{QueryEngine, SqlOptions};
 use mudrock_edge::{ErrorKind, IngestStatus, Ingestor, StorageConfig, StorageManager};
 
@@ -405,6 +406,17 @@ async fn concurrent_ingests_into_one_table_both_land(s: Setup) {
         count(&s, "SELECT count(*) FROM well_logs", Some(AsOf::Snapshot(latest))).await,
         50
     );
+    // The catalogs, rebuilt by each ingest from the tables, list both files whichever wrote last,
+    // and name the table state they show.
+    let fresh = CatalogStore::new(s.ingestor.storage().clone(), s.ingestor.layout().clone());
+    let catalog = fresh.load(&s.project).await.unwrap();
+    let mut files: Vec<&str> = catalog.logs.iter().map(|l| l.source_file.as_str()).collect();
+    files.sort();
+    assert_eq!(files, ["a.las", "b.las"]);
+    assert_eq!(catalog.wells.len(), 2);
+    assert_eq!(catalog.curves.len(), 6, "depth, GR and RHOB or NPHI per log");
+    let shown = ViewVersion::from_metadata(&fresh.logs_metadata(&s.project).await.unwrap());
+    assert_eq!(shown, Some(s.lakehouse.view_version(&s.project).await.unwrap()));
     assert_eq!(
         count(
             &s,
@@ -540,6 +552,85 @@ fn two_processes_ingesting_into_one_table_at_once_both_land() {
         "2100-01-01",
     );
     assert_eq!(wells, 3);
+    // Every file in every view: current-state SQL reads the Parquet catalogs and the logs they list.
+    assert_every_file_in_the_views(dir.path(), &["w0.las", "w1.las", "w2.las"], 303);
+}
+
+/// The catalogs (what the browser, the worker and current-state SQL read) list exactly `files`, with
+/// `rows` samples in all, as the tables do.
+fn assert_every_file_in_the_views(data_dir: &Path, files: &[&str], rows: i64) {
+    let listed = run_ok(mudrock(data_dir).args([
+        "sql",
+        "--project",
+        "p",
+        "--format",
+        "csv",
+        "SELECT source_file FROM logs ORDER BY source_file",
+    ]));
+    let listed: Vec<&str> = listed.lines().skip(1).map(str::trim).collect();
+    assert_eq!(listed, files);
+    let wells = run_ok(mudrock(data_dir).args([
+        "sql",
+        "--project",
+        "p",
+        "--format",
+        "csv",
+        "SELECT count(*) FROM wells",
+    ]));
+    assert_eq!(
+        wells.lines().nth(1).map(str::trim),
+        Some(files.len().to_string().as_str())
+    );
+    let current = run_ok(mudrock(data_dir).args([
+        "sql",
+        "--project",
+        "p",
+        "--format",
+        "csv",
+        "SELECT count(*) FROM well_logs",
+    ]));
+    assert_eq!(
+        current.lines().nth(1).map(str::trim),
+        Some(rows.to_string().as_str())
+    );
+}
+
+#[test]
+fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_by_the_next_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.las");
+    let second = dir.path().join("second.las");
+    std::fs::write(&first, gr_rhob("UWI-V1", "Victor 1", 40)).unwrap();
+    std::fs::write(&second, gr_rhob("UWI-V2", "Victor 2", 50)).unwrap();
+    let marker = dir.path().join("paused");
+    let mut child = mudrock(dir.path())
+        .args(["ingest", "--project", "p"])
+        .arg(&first)
+        .env(mudrock_edge::lakehouse::PAUSE_BEFORE_VIEW_ENV, &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the ingest never reached its view");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the ingest ended before its view"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Committed: the tables hold the file ...
+    assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 1);
+    // ... and the next ingest, of another file, rebuilds the views from them: both files are listed.
+    run_ok(
+        mudrock(dir.path())
+            .args(["ingest", "--project", "p"])
+            .arg(&second),
+    );
+    assert_every_file_in_the_views(dir.path(), &["first.las", "second.las"], 90);
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -216,12 +216,37 @@ impl Catalog {
     /// The three catalogs as stored objects, in the order they must be written (curves, logs, wells: a
     /// well listed is always fully listed).
     pub fn encode_objects(&self) -> Result<[(CatalogType, Bytes); 3]> {
+        self.encode_objects_with(&[])
+    }
+
+    /// As [`Catalog::encode_objects`], with `metadata` as each object's key-value metadata (a view of
+    /// the tables names the snapshots it shows there).
+    pub fn encode_objects_with(&self, metadata: &[(String, String)]) -> Result<[(CatalogType, Bytes); 3]> {
         Ok([
-            (CatalogType::Curves, encode(&curves_to_batch(&self.curves)?)?),
-            (CatalogType::Logs, encode(&logs_to_batch(&self.logs)?)?),
-            (CatalogType::Wells, encode(&wells_to_batch(&self.wells)?)?),
+            (
+                CatalogType::Curves,
+                encode(&curves_to_batch(&self.curves)?, metadata)?,
+            ),
+            (CatalogType::Logs, encode(&logs_to_batch(&self.logs)?, metadata)?),
+            (
+                CatalogType::Wells,
+                encode(&wells_to_batch(&self.wells)?, metadata)?,
+            ),
         ])
     }
+}
+
+/// A stored catalog object's key-value metadata.
+pub fn object_metadata(bytes: Bytes) -> Result<std::collections::HashMap<String, String>> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)?;
+    Ok(reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .into_iter()
+        .flatten()
+        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+        .collect())
 }
 
 fn decode_rows<T>(bytes: Bytes, from_batch: fn(&RecordBatch) -> Result<Vec<T>>) -> Result<Vec<T>> {
@@ -232,9 +257,14 @@ fn decode_rows<T>(bytes: Bytes, from_batch: fn(&RecordBatch) -> Result<Vec<T>>) 
     Ok(rows)
 }
 
-fn encode(batch: &RecordBatch) -> Result<Bytes> {
+fn encode(batch: &RecordBatch, metadata: &[(String, String)]) -> Result<Bytes> {
+    let kv: Vec<parquet::file::metadata::KeyValue> = metadata
+        .iter()
+        .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
+        .collect();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_key_value_metadata((!kv.is_empty()).then_some(kv))
         .build();
     let mut buf = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props))?;
@@ -660,17 +690,25 @@ mod tests {
         no_name.well.lat = None;
         c.upsert(no_name);
         let wells =
-            wells_from_batch(&decode(encode(&wells_to_batch(&c.wells).unwrap()).unwrap()).unwrap()[0]);
+            wells_from_batch(&decode(encode(&wells_to_batch(&c.wells).unwrap(), &[]).unwrap()).unwrap()[0]);
         assert_eq!(wells.unwrap(), c.wells);
-        let logs = logs_from_batch(&decode(encode(&logs_to_batch(&c.logs).unwrap()).unwrap()).unwrap()[0]);
+        let logs =
+            logs_from_batch(&decode(encode(&logs_to_batch(&c.logs).unwrap(), &[]).unwrap()).unwrap()[0]);
         assert_eq!(logs.unwrap(), c.logs);
-        let curves =
-            curves_from_batch(&decode(encode(&curves_to_batch(&c.curves).unwrap()).unwrap()).unwrap()[0]);
+        let curves = curves_from_batch(
+            &decode(encode(&curves_to_batch(&c.curves).unwrap(), &[]).unwrap()).unwrap()[0],
+        );
         assert_eq!(curves.unwrap(), c.curves);
         // Same catalog, same bytes.
-        let a = encode(&wells_to_batch(&c.wells).unwrap()).unwrap();
-        let b = encode(&wells_to_batch(&c.wells).unwrap()).unwrap();
+        let a = encode(&wells_to_batch(&c.wells).unwrap(), &[]).unwrap();
+        let b = encode(&wells_to_batch(&c.wells).unwrap(), &[]).unwrap();
         assert_eq!(a, b);
+        // What a view says it shows travels in each object's key-value metadata.
+        let named = [("mudrock.view.logs-snapshot".to_owned(), "42".to_owned())];
+        let [(_, first), ..] = c.encode_objects_with(&named).unwrap();
+        let metadata = object_metadata(first).unwrap();
+        assert_eq!(metadata["mudrock.view.logs-snapshot"], "42");
+        assert!(object_metadata(a).unwrap().is_empty());
     }
 
     /// The objects the native store writes are what the edge worker decodes, kind by kind; a wrong kind
@@ -706,7 +744,7 @@ mod tests {
     #[test]
     fn empty_catalogs_encode() {
         let batch = wells_to_batch(&[]).unwrap();
-        let decoded = decode(encode(&batch).unwrap()).unwrap();
+        let decoded = decode(encode(&batch, &[]).unwrap()).unwrap();
         assert!(decoded.iter().all(|b| wells_from_batch(b).unwrap().is_empty()));
     }
 }

@@ -13,7 +13,6 @@ use axum::extract::multipart::Multipart;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use bytes::Bytes;
-use futures::StreamExt;
 use mudrock_shared::{ErrorCode, IngestResponse, IngestedFile};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
@@ -22,6 +21,9 @@ use crate::api::catalogs::project_id;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::state::ApiState;
 use crate::report::IngestReport;
+
+/// How long the body of a refused upload is read and dropped before the connection is let go.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub async fn upload(
     State(state): State<ApiState>,
@@ -35,6 +37,19 @@ pub async fn upload(
     if let Some(length) = content_length(&headers)
         && length > limit as u64
     {
+        // The answer goes out now; the body the client is still sending is read and dropped for a
+        // bounded time (a "lingering close", as nginx does), so that a client that writes its whole
+        // body before reading the answer sees the 413 rather than a reset connection.
+        if let Ok(mut multipart) = multipart {
+            tokio::spawn(async move {
+                let drain = async {
+                    while let Ok(Some(mut field)) = multipart.next_field().await {
+                        while let Ok(Some(_)) = field.chunk().await {}
+                    }
+                };
+                let _ = tokio::time::timeout(LINGER, drain).await;
+            });
+        }
         return Err(too_large(length, limit));
     }
     let mut multipart = multipart?;
@@ -62,19 +77,16 @@ pub async fn upload(
     // As many files at once as `mudrock ingest` works on (the ingestor's concurrency), reports in upload
     // order; memory holds at most that many files.
     let ingestor = state.ingestor();
-    let reports: Vec<IngestedFile> = futures::stream::iter(files)
-        .map(|(name, spooled)| {
-            let project = &project;
-            async move {
-                let bytes = spooled.into_bytes().await?;
-                Ok::<_, ApiError>(ingested(ingestor.ingest_bytes(project, &name, bytes).await))
-            }
-        })
-        .buffered(ingestor.concurrency())
-        .collect::<Vec<_>>()
+    let sources = files
+        .into_iter()
+        .map(|(name, spooled)| (name, spooled.into_bytes()))
+        .collect();
+    let reports: Vec<IngestedFile> = ingestor
+        .ingest_many(&project, sources)
         .await
         .into_iter()
-        .collect::<ApiResult<_>>()?;
+        .map(ingested)
+        .collect();
     // The catalogs changed: the next request must see their new versions.
     state.catalogs().forget_versions(&project);
     super::json(
@@ -125,14 +137,12 @@ impl Spooled {
         self.file.write_all(chunk).await.map_err(spool_error)
     }
 
-    async fn into_bytes(mut self) -> ApiResult<Bytes> {
-        self.file.flush().await.map_err(spool_error)?;
-        self.file
-            .seek(std::io::SeekFrom::Start(0))
-            .await
-            .map_err(spool_error)?;
+    /// The spooled bytes, read back when the file's turn to be ingested comes.
+    async fn into_bytes(mut self) -> std::io::Result<Bytes> {
+        self.file.flush().await?;
+        self.file.seek(std::io::SeekFrom::Start(0)).await?;
         let mut bytes = Vec::new();
-        self.file.read_to_end(&mut bytes).await.map_err(spool_error)?;
+        self.file.read_to_end(&mut bytes).await?;
         Ok(Bytes::from(bytes))
     }
 }
