@@ -24,6 +24,7 @@
 //! **Time travel.** [`Lakehouse::register_as_of`] puts the four tables, as of a snapshot id or a time,
 //! into a DataFusion session (iceberg-datafusion's static table providers).
 
+mod append;
 pub mod batch;
 pub mod config;
 pub mod data_file;
@@ -38,10 +39,8 @@ use std::sync::{Arc, Mutex as StdMutex};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::SessionContext;
-use futures::TryStreamExt;
-use iceberg::expr::Reference;
 use iceberg::io::{LocalFsStorageFactory, StorageFactory};
-use iceberg::spec::{DataFileFormat, Datum, Literal, PartitionKey, Snapshot, Struct, TableMetadata};
+use iceberg::spec::{DataFileFormat, PartitionKey, Snapshot, Struct, TableMetadata};
 use iceberg::table::Table;
 use iceberg::transaction::{AddColumn, ApplyTransactionAction, Transaction};
 use iceberg::writer::base_writer::data_file_writer::DataFileWriterBuilder;
@@ -105,6 +104,8 @@ struct Inner {
     described: String,
     /// Projects whose namespace and tables are known to exist.
     ready: StdMutex<HashSet<ProjectId>>,
+    /// Per project, the files waiting for a group commit ([`append`]).
+    groups: StdMutex<HashMap<ProjectId, Arc<append::Group>>>,
 }
 
 /// One ingested log for the tables: its stored file and catalog rows.
@@ -204,6 +205,7 @@ impl Lakehouse {
                 config,
                 described,
                 ready: StdMutex::default(),
+                groups: StdMutex::default(),
             }),
         })
     }
@@ -326,13 +328,13 @@ impl Lakehouse {
         Ok(table
             .metadata()
             .snapshots()
-            .filter_map(|s| source_of(s).map(str::to_owned))
+            .flat_map(|s| sources_of(s).map(str::to_owned))
             .collect())
     }
 
     /// Whether a commit of this source (a LAS file's SHA-256) is in the table.
     pub async fn contains(&self, project: &ProjectId, table: LakeTable, sha256: &str) -> Result<bool> {
-        Ok(committed(self.table(project, table).await?.metadata(), sha256).is_some())
+        Ok(committed_by(self.table(project, table).await?.metadata(), sha256).is_some())
     }
 
     /// The log's samples (with their key columns) ready to be encoded as a file `well_logs` can
@@ -343,101 +345,6 @@ impl Lakehouse {
         data_file::with_field_ids(samples, table.metadata().current_schema())
     }
 
-    /// Appends one ingested log: its stored file to `well_logs` (see [`Lakehouse::prepare_log`]), its
-    /// curves to `curves`, its well to `wells` when the well is new, and last its row to `logs`. Each
-    /// table gets at most one commit, skipped when a commit of this file is already there.
-    pub async fn append_log(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<Appended> {
-        self.ensure_project(project).await?;
-        let well = &log.entry.well;
-        let cell = well.lat.zip(well.lon).and_then(|(lat, lon)| grid_cell(lat, lon));
-        let summary = summary(log.sha256, log.source_file);
-
-        // well_logs: the stored file itself, registered where it is.
-        let table = self.table(project, LakeTable::WellLogs).await?;
-        let snapshot = match committed(table.metadata(), log.sha256) {
-            Some(id) => id,
-            None => {
-                let metadata = table.metadata();
-                let partition =
-                    Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&well.well_id))]);
-                let location = format!(
-                    "{}/{}",
-                    self.inner.config.warehouse.trim_end_matches('/'),
-                    log.path.trim_start_matches('/')
-                );
-                let file = data_file::describe(
-                    log.parquet,
-                    location,
-                    partition,
-                    metadata.default_partition_spec_id(),
-                )?;
-                pause_if_asked().await;
-                match self.commit(&table, vec![file], summary.clone()).await {
-                    Ok(committed) => committed.metadata().current_snapshot_id().unwrap_or_default(),
-                    Err(e) => {
-                        // Another process registering the same file first is success: the append's
-                        // duplicate check refuses a second registration of one path.
-                        let now = self.table(project, LakeTable::WellLogs).await?;
-                        committed(now.metadata(), log.sha256).ok_or(e)?
-                    }
-                }
-            }
-        };
-
-        // curves: one row per curve of the log.
-        let table = self.table(project, LakeTable::Curves).await?;
-        if committed(table.metadata(), log.sha256).is_none() && !log.entry.curves.is_empty() {
-            let rows: Vec<&CurveRow> = log.entry.curves.iter().collect();
-            let columns = curve_columns(&rows);
-            let files = self.write(&table, &columns, rows.len(), None, log.sha256).await?;
-            self.commit(&table, files, summary.clone()).await?;
-        }
-
-        // wells: a row when the well first appears (later logs of the same well add none).
-        let table = self.table(project, LakeTable::Wells).await?;
-        if committed(table.metadata(), log.sha256).is_none() && !self.has_well(&table, &well.well_id).await? {
-            let w = well;
-            let text = |v: &Option<String>| strings([v.as_deref()]);
-            let number = |v: Option<f64>| Arc::new(Float64Array::from(vec![v])) as ArrayRef;
-            let columns = HashMap::from([
-                (WELL_ID.to_owned(), strings([Some(w.well_id.as_str())])),
-                ("name".to_owned(), text(&w.name)),
-                ("uwi".to_owned(), text(&w.uwi)),
-                ("api".to_owned(), text(&w.api)),
-                ("company".to_owned(), text(&w.company)),
-                ("field".to_owned(), text(&w.field)),
-                ("country".to_owned(), text(&w.country)),
-                ("lat".to_owned(), number(w.lat)),
-                ("lon".to_owned(), number(w.lon)),
-                ("location_confidence".to_owned(), text(&w.location_confidence)),
-                (
-                    GRID_CELL.to_owned(),
-                    Arc::new(Int64Array::from(vec![cell])) as ArrayRef,
-                ),
-                ("start".to_owned(), number(w.start)),
-                ("stop".to_owned(), number(w.stop)),
-                ("step".to_owned(), number(w.step)),
-                ("depth_unit".to_owned(), text(&w.depth_unit)),
-            ]);
-            let files = self.write(&table, &columns, 1, None, log.sha256).await?;
-            self.commit(&table, files, summary.clone()).await?;
-        }
-
-        // logs: last, so that a log listed here is whole in the other tables (the catalogs, a view of
-        // `logs` and `curves`, list only what is here).
-        let table = self.table(project, LakeTable::Logs).await?;
-        let added = committed(table.metadata(), log.sha256).is_none();
-        if added {
-            let columns = Self::log_row_columns(&[(log.entry, unix_ms())]);
-            let files = self.write(&table, &columns, 1, None, log.sha256).await?;
-            self.commit(&table, files, summary).await?;
-        }
-        Ok(Appended {
-            snapshot_id: snapshot,
-            added,
-        })
-    }
-
     /// Appends a well's tops (one commit; the same list again adds nothing).
     pub async fn append_tops(&self, project: &ProjectId, tops: &TopList) -> Result<()> {
         if tops.tops.is_empty() {
@@ -445,7 +352,7 @@ impl Lakehouse {
         }
         let key = tops_key(tops)?;
         let table = self.table(project, LakeTable::Tops).await?;
-        if committed(table.metadata(), &key).is_some() {
+        if committed_by(table.metadata(), &key).is_some() {
             return Ok(());
         }
         let n = tops.tops.len();
@@ -470,7 +377,7 @@ impl Lakehouse {
         ]);
         let files = self.write(&table, &columns, n, None, &key).await?;
         let source = tops.source.clone().unwrap_or_else(|| "tops".to_owned());
-        self.commit(&table, files, summary(&key, &source)).await?;
+        self.commit(&table, files, summary(&key, &source), false).await?;
         Ok(())
     }
 
@@ -618,26 +525,6 @@ impl Lakehouse {
         ))
     }
 
-    async fn has_well(&self, wells: &Table, well_id: &str) -> Result<bool> {
-        if wells.metadata().current_snapshot_id().is_none() {
-            return Ok(false);
-        }
-        let scan = wells
-            .scan()
-            .select([WELL_ID])
-            .with_filter(Reference::new(WELL_ID).equal_to(Datum::string(well_id)))
-            .build()
-            .map_err(self.err("scan wells"))?;
-        let batches: Vec<RecordBatch> = scan
-            .to_arrow()
-            .await
-            .map_err(self.err("scan wells"))?
-            .try_collect()
-            .await
-            .map_err(self.err("scan wells"))?;
-        Ok(batches.iter().any(|b| b.num_rows() > 0))
-    }
-
     /// Writes rows as data files of `table` (not yet visible: see [`Lakehouse::commit`]).
     async fn write(
         &self,
@@ -685,15 +572,20 @@ impl Lakehouse {
     }
 
     /// Makes data files visible in one snapshot (replayed on the new state when another writer won).
+    /// `check_duplicate`: refuse files the table already references (for files at deterministic paths,
+    /// the log files; the small tables' files have a name per attempt, and the check reads every
+    /// manifest of the table).
     async fn commit(
         &self,
         table: &Table,
-        files: Vec<iceberg::spec::DataFile>,
+        files: impl IntoIterator<Item = iceberg::spec::DataFile>,
         summary: HashMap<String, String>,
+        check_duplicate: bool,
     ) -> Result<Table> {
         let tx = Transaction::new(table);
         let action = tx
             .fast_append()
+            .with_check_duplicate(check_duplicate)
             .add_data_files(files)
             .set_snapshot_properties(summary);
         let tx = action.apply(tx).map_err(self.err("commit"))?;
@@ -704,20 +596,23 @@ impl Lakehouse {
 }
 
 /// The snapshot that committed `source`, if any.
-fn committed(metadata: &TableMetadata, source: &str) -> Option<i64> {
+fn committed_by(metadata: &TableMetadata, source: &str) -> Option<i64> {
     metadata
         .snapshots()
-        .find(|s| source_of(s) == Some(source))
+        .find(|s| sources_of(s).any(|x| x == source))
         .map(|s| s.snapshot_id())
 }
 
-/// The source (a LAS file's SHA-256) a snapshot's summary records, if it is one of MudRock's commits.
-fn source_of(snapshot: &Snapshot) -> Option<&str> {
+/// The sources (LAS files' SHA-256) a snapshot's summary records: none for a commit that is not
+/// MudRock's, several for a group commit.
+fn sources_of(snapshot: &Snapshot) -> impl Iterator<Item = &str> {
     snapshot
         .summary()
         .additional_properties
         .get(SOURCE_KEY)
-        .map(String::as_str)
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .filter(|v| !v.is_empty())
 }
 
 fn summary(source: &str, file: &str) -> HashMap<String, String> {
@@ -800,6 +695,38 @@ fn curve_columns(c: &[&CurveRow]) -> HashMap<String, ArrayRef> {
     ])
 }
 
+/// The columns of `wells` rows: each well with its grid cell.
+fn well_columns(wells: &[(&crate::catalog::WellRow, Option<i64>)]) -> HashMap<String, ArrayRef> {
+    let text =
+        |f: &dyn Fn(&crate::catalog::WellRow) -> Option<&str>| strings(wells.iter().map(|(w, _)| f(w)));
+    let number = |f: &dyn Fn(&crate::catalog::WellRow) -> Option<f64>| {
+        Arc::new(Float64Array::from_iter(wells.iter().map(|(w, _)| f(w)))) as ArrayRef
+    };
+    HashMap::from([
+        (WELL_ID.to_owned(), text(&|w| Some(&w.well_id))),
+        ("name".to_owned(), text(&|w| w.name.as_deref())),
+        ("uwi".to_owned(), text(&|w| w.uwi.as_deref())),
+        ("api".to_owned(), text(&|w| w.api.as_deref())),
+        ("company".to_owned(), text(&|w| w.company.as_deref())),
+        ("field".to_owned(), text(&|w| w.field.as_deref())),
+        ("country".to_owned(), text(&|w| w.country.as_deref())),
+        ("lat".to_owned(), number(&|w| w.lat)),
+        ("lon".to_owned(), number(&|w| w.lon)),
+        (
+            "location_confidence".to_owned(),
+            text(&|w| w.location_confidence.as_deref()),
+        ),
+        (
+            GRID_CELL.to_owned(),
+            Arc::new(Int64Array::from_iter(wells.iter().map(|(_, cell)| *cell))) as ArrayRef,
+        ),
+        ("start".to_owned(), number(&|w| w.start)),
+        ("stop".to_owned(), number(&|w| w.stop)),
+        ("step".to_owned(), number(&|w| w.step)),
+        ("depth_unit".to_owned(), text(&|w| w.depth_unit.as_deref())),
+    ])
+}
+
 fn unix_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -848,6 +775,6 @@ pub async fn pause_at(name: &str) {
     }
 }
 
-fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -157,13 +157,34 @@ impl Lakehouse {
         ])
     }
 
-    /// Takes a project's catalogs from before the tables were the record into the tables, once: when
-    /// `logs` has no commit yet, every log of `legacy` goes into `logs` (with its well as the catalog
-    /// had it), and its curves into `curves` where that table lacks them. Logs that were only in the
-    /// catalogs (ingested with the tables off) are kept that way. Returns how many logs were taken.
+    /// Takes a project's catalogs from before the tables were the record into the tables, once (the
+    /// commit that does it is marked [`ADOPTED_SOURCE`]): every log of `legacy` that `logs` lacks goes
+    /// into `logs` (with its well as the catalog had it), and its curves into `curves` where that table
+    /// lacks them. Logs that were only in the catalogs (ingested with the tables off) are kept that
+    /// way. Returns how many logs were taken.
     pub async fn adopt_catalog(&self, project: &ProjectId, legacy: &Catalog) -> Result<usize> {
         let logs_table = self.table(project, LakeTable::Logs).await?;
-        if logs_table.metadata().current_snapshot_id().is_some() || legacy.logs.is_empty() {
+        let adopted = logs_table
+            .metadata()
+            .snapshots()
+            .any(|s| super::sources_of(s).any(|x| x == ADOPTED_SOURCE));
+        if adopted || legacy.logs.is_empty() {
+            return Ok(0);
+        }
+        let present: HashSet<String> = log_entries(
+            &self
+                .scan(&logs_table, logs_table.metadata().current_snapshot_id())
+                .await?,
+        )?
+        .into_iter()
+        .map(|(_, e)| e.log.log_id)
+        .collect();
+        let legacy_logs: Vec<&LogRow> = legacy
+            .logs
+            .iter()
+            .filter(|l| !present.contains(&l.log_id))
+            .collect();
+        if legacy_logs.is_empty() {
             return Ok(0);
         }
         let curves_table = self.table(project, LakeTable::Curves).await?;
@@ -183,12 +204,11 @@ impl Lakehouse {
             let files = self
                 .write(&curves_table, &columns, missing.len(), None, ADOPTED_SOURCE)
                 .await?;
-            self.commit(&curves_table, files, summary.clone()).await?;
+            self.commit(&curves_table, files, summary.clone(), false).await?;
         }
-        let entries: Vec<LogEntry> = legacy
-            .logs
+        let entries: Vec<LogEntry> = legacy_logs
             .iter()
-            .map(|log| LogEntry {
+            .map(|&log| LogEntry {
                 well: legacy
                     .wells
                     .iter()
@@ -222,7 +242,7 @@ impl Lakehouse {
         let files = self
             .write(&logs_table, &columns, rows.len(), None, ADOPTED_SOURCE)
             .await?;
-        self.commit(&logs_table, files, summary).await?;
+        self.commit(&logs_table, files, summary, false).await?;
         Ok(rows.len())
     }
 

@@ -824,7 +824,13 @@ async fn a_lost_commit_race_without_retries_is_a_conflict_and_commits_nothing_ha
             .unwrap()
             .unwrap();
     config.commit_retries = 0;
-    let lakehouse = Lakehouse::open(config).await.unwrap();
+    // Four handles on one catalog, as four processes have (one handle groups its own files into one
+    // commit, so it never races itself).
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        handles.push(Lakehouse::open(config.clone()).await.unwrap());
+    }
+    let lakehouse = handles[0].clone();
     let manager = StorageManager::new(&storage).unwrap();
     let project = unique_project("race");
     let mut conflicts = Vec::new();
@@ -833,7 +839,7 @@ async fn a_lost_commit_race_without_retries_is_a_conflict_and_commits_nothing_ha
         let jobs: Vec<_> = (0..4)
             .map(|i| {
                 let ingestor = Ingestor::new(manager.clone(), Layout::new("").unwrap())
-                    .with_lakehouse(lakehouse.clone());
+                    .with_lakehouse(handles[i].clone());
                 let project = project.clone();
                 tokio::spawn(async move {
                     let bytes = gr_rhob(&format!("UWI-{round}-{i}"), &format!("Well {round} {i}"), 10 + i);
@@ -873,6 +879,33 @@ async fn a_lost_commit_race_without_retries_is_a_conflict_and_commits_nothing_ha
     for c in &commits {
         assert!(matches!(c.added_rows, Some(10..=13)), "{c:?}");
     }
+}
+
+#[test]
+fn catalogs_from_before_the_tables_were_the_record_are_taken_in_by_the_next_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.las");
+    let new = dir.path().join("new.las");
+    std::fs::write(&old, gr_rhob("UWI-OLD", "Oscar 1", 20)).unwrap();
+    std::fs::write(&new, gr_nphi("UWI-NEW", "November 9", 25)).unwrap();
+    // A project whose catalogs are the record (the tables off, as in a data dir from before #15).
+    run_ok(
+        mudrock(dir.path())
+            .env("MUDROCK_ICEBERG_CATALOG", "off")
+            .args(["ingest", "--project", "p"])
+            .arg(&old),
+    );
+    // The next ingest with the tables on: the catalogs become views of the tables, and the log that
+    // only the old catalogs listed is still listed (its samples stay readable from its file).
+    run_ok(mudrock(dir.path()).args(["ingest", "--project", "p"]).arg(&new));
+    assert_every_file_in_the_views(dir.path(), &["new.las", "old.las"], 45);
+    assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 2);
+    // Once: a third ingest adds its own log, nothing twice.
+    let third = dir.path().join("third.las");
+    std::fs::write(&third, gr_rhob("UWI-3", "Third 3", 5)).unwrap();
+    run_ok(mudrock(dir.path()).args(["ingest", "--project", "p"]).arg(&third));
+    assert_every_file_in_the_views(dir.path(), &["new.las", "old.las", "third.las"], 50);
+    assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 3);
 }
 
 #[test]
