@@ -8,7 +8,7 @@ the same files (reading only, no writing) in its own process is the peer. Wall s
 peak RSS of each whole process (os.wait4); the median of --repeats runs, interleaved so that drift on a
 shared machine hits every engine alike. Prints a Markdown table for benches/RESULTS.md.
 
-  python3 benches/ingest_speed.py [--repeats 3] [--bin target/dist/mudrock] [--files 40]
+  python3 benches/ingest_speed.py [--repeats 3] [--bin target/dist/mudrock] [--files 40] [--before OLD_BINARY]
 """
 import argparse
 import os
@@ -72,6 +72,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--files", type=int, default=40)
     ap.add_argument("--bin", default=str(TARGET / "dist/mudrock"))
+    ap.add_argument("--before", help="another mudrock binary (an earlier commit) timed in the same run, tables on")
     args = ap.parse_args()
     binary = Path(args.bin)
     if not binary.is_file():
@@ -88,14 +89,18 @@ def main() -> int:
         for _ in range(args.repeats):
             for label, (target, files) in inputs.items():
                 mb = sum(os.path.getsize(f) for f in files) / 1e6
-                for engine in ("mudrock, tables on", "mudrock, tables off", "lasio 0.32 (read only)"):
+                engines = ["mudrock, tables on", "mudrock, tables off", "lasio 0.32 (read only)"]
+                if args.before:
+                    engines.insert(0, "mudrock before, tables on")
+                for engine in engines:
                     data = tmp / "data"
                     subprocess.run(["rm", "-rf", str(data)], check=True)
                     env = dict(base_env)
                     if engine.startswith("mudrock"):
                         if "off" in engine:
                             env["MUDROCK_ICEBERG_CATALOG"] = "off"
-                        cmd = [str(binary), "--data-dir", str(data), "ingest", "--project", "bench", str(target)]
+                        exe = args.before if engine.startswith("mudrock before") else str(binary)
+                        cmd = [exe, "--data-dir", str(data), "ingest", "--project", "bench", str(target)]
                     else:
                         cmd = [sys.executable, "-c", LASIO, *files]
                     results.setdefault((label, engine, mb), []).append(run(cmd, env))

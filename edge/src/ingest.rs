@@ -84,7 +84,10 @@ pub struct Ingestor {
 
 impl Ingestor {
     pub fn new(storage: StorageManager, layout: Layout) -> Self {
-        let concurrency = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // Two files per core: while one file waits on its writes or its commit, another is parsed and
+        // encoded, and files that finish together share a commit (measured on 40 × 5.5 MB files, 2
+        // cores: 3.8 s with one file per core, 40 commits per table; ~3.0 s with two, ~23 commits).
+        let concurrency = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
         Ingestor {
             catalogs: CatalogStore::new(storage.clone(), layout.clone()),
             storage,
@@ -123,7 +126,7 @@ impl Ingestor {
         self.metadata.as_ref()
     }
 
-    /// How many files are worked on at once (default: the number of CPU cores).
+    /// How many files are worked on at once (default: twice the number of CPU cores).
     pub fn with_concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
         self
