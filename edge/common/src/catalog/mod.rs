@@ -708,7 +708,11 @@ mod tests {
         let [(_, first), ..] = c.encode_objects_with(&named).unwrap();
         let metadata = object_metadata(first).unwrap();
         assert_eq!(metadata["mudrock.view.logs-snapshot"], "42");
-        assert!(!object_metadata(a).unwrap().contains_key("mudrock.view.logs-snapshot"));
+        assert!(
+            !object_metadata(a)
+                .unwrap()
+                .contains_key("mudrock.view.logs-snapshot")
+        );
     }
 
     /// The objects the native store writes are what the edge worker decodes, kind by kind; a wrong kind
