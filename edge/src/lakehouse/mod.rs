@@ -21,14 +21,17 @@
 //! (rows already there read them as null; old snapshots keep their old schema); a curve whose type
 //! differs from the table's is refused before anything is written ([`batch::missing_columns`]).
 //!
-//! **Time travel.** [`Lakehouse::register_as_of`] puts the four tables, as of a snapshot id or a time,
-//! into a DataFusion session (iceberg-datafusion's static table providers).
+//! **Time travel.** [`Lakehouse::register_as_of`] puts the tables, as of a snapshot id or a time, into a
+//! DataFusion session (iceberg-datafusion's static table providers), and says which `well_logs`
+//! snapshot that is: the query engine then reads `well_logs` through the same provider as current-state
+//! SQL, over the log files that snapshot lists ([`Lakehouse::logs_at`]).
 
 mod append;
 pub mod batch;
 pub mod config;
 pub mod data_file;
 mod errors;
+mod files;
 pub mod tables;
 pub mod time_travel;
 pub mod view;
@@ -129,6 +132,15 @@ pub struct Appended {
     pub snapshot_id: i64,
     /// Whether this call committed the log's `logs` row (false: the log was in already).
     pub added: bool,
+}
+
+/// What [`Lakehouse::register_as_of`] registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    /// The `well_logs` snapshot the session reads.
+    pub well_logs_snapshot: i64,
+    /// Whether the registered state can never change (a snapshot a later `well_logs` commit followed).
+    pub settled: bool,
 }
 
 /// A commit, as `mudrock snapshots` lists it.
@@ -409,14 +421,15 @@ impl Lakehouse {
     /// [`time_travel`]). A table that had no commit yet then is empty, with its first schema; the
     /// project having no samples then is [`ErrorKind::NotFound`] naming its first commit's time.
     ///
-    /// Returns whether what was registered can never change: a snapshot id that a later `well_logs`
-    /// commit followed (the catalogs' state between the two is closed). Such a view may be cached.
+    /// Returns the `well_logs` snapshot registered, and whether what was registered can never change:
+    /// a snapshot id that a later `well_logs` commit followed (the catalogs' state between the two is
+    /// closed). Such a view may be cached.
     pub async fn register_as_of(
         &self,
         ctx: &SessionContext,
         project: &ProjectId,
         as_of: AsOf,
-    ) -> Result<bool> {
+    ) -> Result<Registered> {
         let logs = self.table(project, LakeTable::WellLogs).await?;
         // The catalogs' state to read: as of the same time, except for a snapshot id, where it is the
         // state just before the next `well_logs` commit (an ingest commits its samples first, then its
@@ -490,7 +503,10 @@ impl Lakehouse {
             ctx.register_table(table.name(), provider)
                 .map_err(|e| Error::new(ErrorKind::Unexpected, e.to_string()))?;
         }
-        Ok(settled)
+        Ok(Registered {
+            well_logs_snapshot: logs_snapshot,
+            settled,
+        })
     }
 
     /// Adds the log's new curves to `well_logs` and returns the table as it is then. Another ingest

@@ -324,10 +324,31 @@ impl QueryEngine {
             .lakehouse
             .get()
             .ok_or_else(|| crate::lakehouse::no_tables("time travel"))?;
-        let runtime = inner.resources.runtime(RuntimeEnvBuilder::new())?;
+        let url = project_url(project)?;
+        let runtime = self.runtime(&url)?;
         let ctx = self.context(runtime);
-        let settled = lakehouse.register_as_of(&ctx, project, as_of).await?;
-        let key = key.filter(|_| settled);
+        let registered = lakehouse.register_as_of(&ctx, project, as_of).await?;
+        // `well_logs` through the provider current-state SQL uses, over the log files of that snapshot:
+        // one path for both, the same pruning, the same speed.
+        let listed = lakehouse.logs_at(project, registered.well_logs_snapshot).await?;
+        let builder = WellLogsBuilder {
+            project,
+            layout: &inner.layout,
+            store: Arc::clone(&inner.store),
+            url,
+            metadata_cache: Arc::clone(&inner.metadata_cache),
+            concurrency: inner.config.footer_concurrency,
+        };
+        let no_hints = Hints::default();
+        let (well_logs, _) = builder
+            .build(&listed, &LogObjectCache::new())
+            .await
+            .map_err(|e| from_datafusion(e, &no_hints))?;
+        ctx.deregister_table("well_logs")
+            .map_err(|e| from_datafusion(e, &no_hints))?;
+        ctx.register_table("well_logs", Arc::new(well_logs) as _)
+            .map_err(|e| from_datafusion(e, &no_hints))?;
+        let key = key.filter(|_| registered.settled);
         // Plans are kept only where the session is (a settled snapshot's).
         let config = QueryConfig {
             plan_cache_entries: if key.is_some() {
