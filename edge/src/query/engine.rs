@@ -144,6 +144,9 @@ struct Inner {
     /// Sessions over a settled snapshot id (one a later commit followed): its tables never change, so the
     /// session (tables and kept plans) serves every later query of it without asking the catalog again.
     snapshot_sessions: StdMutex<Lru<(ProjectId, i64), Arc<SqlSession>>>,
+    /// `well_logs` as of a snapshot (its log files, their footers read): a snapshot's files never
+    /// change, so every time-travel query of it, settled or `now`, reuses the table.
+    snapshot_logs: StdMutex<Lru<(ProjectId, i64), Arc<WellLogsTable>>>,
 }
 
 /// Snapshot sessions kept (each holds four tables' metadata and up to `plan_cache_entries` plans).
@@ -200,6 +203,7 @@ impl QueryEngine {
                 projects: StdMutex::default(),
                 lakehouse: OnceLock::new(),
                 snapshot_sessions: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
+                snapshot_logs: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
             }),
         }
     }
@@ -330,23 +334,35 @@ impl QueryEngine {
         let registered = lakehouse.register_as_of(&ctx, project, as_of).await?;
         // `well_logs` through the provider current-state SQL uses, over the log files of that snapshot:
         // one path for both, the same pruning, the same speed.
-        let listed = lakehouse.logs_at(project, registered.well_logs_snapshot).await?;
-        let builder = WellLogsBuilder {
-            project,
-            layout: &inner.layout,
-            store: Arc::clone(&inner.store),
-            url,
-            metadata_cache: Arc::clone(&inner.metadata_cache),
-            concurrency: inner.config.footer_concurrency,
-        };
         let no_hints = Hints::default();
-        let (well_logs, _) = builder
-            .build(&listed, &LogObjectCache::new())
-            .await
-            .map_err(|e| from_datafusion(e, &no_hints))?;
+        let snapshot_key = (project.clone(), registered.well_logs_snapshot);
+        let cached = lock(&inner.snapshot_logs).get(&snapshot_key).cloned();
+        let well_logs = match cached {
+            Some(table) => table,
+            None => {
+                let listed = lakehouse.logs_at(project, registered.well_logs_snapshot).await?;
+                let builder = WellLogsBuilder {
+                    project,
+                    layout: &inner.layout,
+                    store: Arc::clone(&inner.store),
+                    url,
+                    metadata_cache: Arc::clone(&inner.metadata_cache),
+                    concurrency: inner.config.footer_concurrency,
+                };
+                let (table, _) = builder
+                    .build(&listed, &LogObjectCache::new())
+                    .await
+                    .map_err(|e| from_datafusion(e, &no_hints))?;
+                let table = Arc::new(table);
+                if table.all_readable() {
+                    let _ = lock(&inner.snapshot_logs).insert(snapshot_key, Arc::clone(&table));
+                }
+                table
+            }
+        };
         ctx.deregister_table("well_logs")
             .map_err(|e| from_datafusion(e, &no_hints))?;
-        ctx.register_table("well_logs", Arc::new(well_logs) as _)
+        ctx.register_table("well_logs", well_logs as _)
             .map_err(|e| from_datafusion(e, &no_hints))?;
         let key = key.filter(|_| registered.settled);
         // Plans are kept only where the session is (a settled snapshot's).

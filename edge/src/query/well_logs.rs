@@ -253,6 +253,12 @@ impl WellLogsTable {
         &self.conflicts
     }
 
+    /// Whether every log the table lists could be read (a table with a missing object is not kept:
+    /// the object may be put back).
+    pub(crate) fn all_readable(&self) -> bool {
+        self.entries.iter().all(|e| matches!(e, Entry::Ready(_)))
+    }
+
     /// How many logs the table lists (readable or not).
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
