@@ -66,6 +66,15 @@ pub fn read_limits_from_env() -> Result<ReadLimits> {
     Ok(limits)
 }
 
+/// What [`Ingestor::refresh_views`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refreshed {
+    /// The table state the catalogs now show.
+    pub version: ViewVersion,
+    /// Why the wells catalog lacks the metadata store's corrections, when it does.
+    pub warning: Option<String>,
+}
+
 /// Ingests LAS files into projects. Clones share storage, catalogs and the per-project locks.
 #[derive(Clone)]
 pub struct Ingestor {
@@ -182,10 +191,10 @@ impl Ingestor {
     /// view written shows every commit. A project whose catalogs predate the tables being the record
     /// has them taken into the tables first. Nothing to do with the tables off (the catalogs are the
     /// record then, written by each ingest).
-    pub async fn refresh_views(&self, project: &ProjectId) -> Result<ViewVersion> {
+    pub async fn refresh_views(&self, project: &ProjectId) -> Result<Refreshed> {
         const ATTEMPTS: usize = 20;
         let Some(lakehouse) = &self.lakehouse else {
-            return Ok(ViewVersion::default());
+            return Ok(Refreshed::default());
         };
         crate::lakehouse::pause_at(crate::lakehouse::PAUSE_BEFORE_VIEW_ENV).await;
         let stored = self.catalogs.logs_metadata(project).await?;
@@ -194,12 +203,21 @@ impl Ingestor {
             lakehouse.adopt_catalog(project, &legacy).await?;
         }
         for _ in 0..ATTEMPTS {
-            let (catalog, shown) = lakehouse.catalog_view(project).await?;
+            let (mut catalog, shown) = lakehouse.catalog_view(project).await?;
+            let warning = self.apply_headers(project, &mut catalog).await.err();
             self.catalogs
                 .publish(project, &catalog, &shown.to_metadata())
                 .await?;
             if lakehouse.view_version(project).await? == shown {
-                return Ok(shown);
+                return Ok(Refreshed {
+                    version: shown,
+                    warning: warning.map(|e| {
+                        format!(
+                            "the wells catalog shows the headers as the logs gave them, without the corrections \
+                             kept in the metadata store: {e}"
+                        )
+                    }),
+                });
             }
         }
         Err(Error::new(
@@ -212,20 +230,55 @@ impl Ingestor {
         .with_retryable(true))
     }
 
+    /// A well's header has one mutable home, the metadata store (edge/STORES.md): where it holds a value
+    /// (a corrected name, UWI or location), the wells catalog shows that value rather than the one the
+    /// logs' headers gave. Without a metadata store the logs' values stand.
+    async fn apply_headers(&self, project: &ProjectId, catalog: &mut crate::catalog::Catalog) -> Result<()> {
+        let Some(store) = &self.metadata else {
+            return Ok(());
+        };
+        let scope = ProjectScope::new(project.clone());
+        let records = store.wells(&scope).await?;
+        let by_id: std::collections::HashMap<&str, &metadata::WellRecord> =
+            records.iter().map(|r| (r.well_id.as_str(), r)).collect();
+        for well in &mut catalog.wells {
+            let Some(record) = by_id.get(well.well_id.as_str()) else {
+                continue;
+            };
+            if record.name.is_some() {
+                well.name.clone_from(&record.name);
+            }
+            if record.uwi.is_some() {
+                well.uwi.clone_from(&record.uwi);
+            }
+            if record.api.is_some() {
+                well.api.clone_from(&record.api);
+            }
+            if let (Some(lat), Some(lon)) = (record.lat, record.lon) {
+                (well.lat, well.lon) = (Some(lat), Some(lon));
+            }
+        }
+        Ok(())
+    }
+
     /// After a batch of ingests: the catalogs shown to readers are rebuilt once. The files are in either
     /// way; a failed rebuild is a warning on each file that went in.
     async fn publish(&self, project: &ProjectId, reports: &mut [IngestReport]) {
         if self.lakehouse.is_none() {
             return;
         }
-        if let Err(e) = self.refresh_views(project).await {
+        let message = match self.refresh_views(project).await {
+            Ok(refreshed) => refreshed.warning,
+            Err(e) => Some(format!(
+                "the file is in the project's tables, but its catalogs were not rebuilt: {e}"
+            )),
+        };
+        if let Some(message) = message {
             for report in reports.iter_mut().filter(|r| r.status == IngestStatus::Ok) {
                 report.warnings.push(ReportWarning {
                     source: "catalogs".to_owned(),
                     line: None,
-                    message: format!(
-                        "the file is in the project's tables, but its catalogs were not rebuilt: {e}"
-                    ),
+                    message: message.clone(),
                 });
             }
         }
@@ -565,8 +618,9 @@ async fn record(
         store.put_project(&scope, project.as_str()).await?;
     }
     if let Some(LogEntry { well, log, curves }) = added {
+        // Added, not put: a header corrected in the metadata store stays corrected.
         store
-            .put_well(
+            .add_well(
                 &scope,
                 &metadata::WellRecord {
                     well_id: well.well_id.clone(),

@@ -115,6 +115,10 @@ impl<S: MetadataStore> MetadataStore for CachedStore<S> {
         self.write(scope, self.inner.put_well(scope, well).await).await
     }
 
+    async fn add_well(&self, scope: &ProjectScope, well: &WellRecord) -> Result<()> {
+        self.write(scope, self.inner.add_well(scope, well).await).await
+    }
+
     async fn wells(&self, scope: &ProjectScope) -> Result<Vec<WellRecord>> {
         self.read(scope, "wells".into(), self.inner.wells(scope)).await
     }

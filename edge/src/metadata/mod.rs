@@ -91,6 +91,21 @@ pub struct WellRecord {
     pub depth_unit: Option<String>,
 }
 
+impl WellRecord {
+    /// This record, with the fields it lacks taken from `other` (what is here wins).
+    pub fn filled_from(&self, other: &WellRecord) -> WellRecord {
+        WellRecord {
+            well_id: self.well_id.clone(),
+            name: self.name.clone().or_else(|| other.name.clone()),
+            uwi: self.uwi.clone().or_else(|| other.uwi.clone()),
+            api: self.api.clone().or_else(|| other.api.clone()),
+            lat: self.lat.or(other.lat),
+            lon: self.lon.or(other.lon),
+            depth_unit: self.depth_unit.clone().or_else(|| other.depth_unit.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WellboreRecord {
     pub well_id: String,
@@ -164,7 +179,25 @@ pub trait MetadataStore: Send + Sync {
     async fn put_project(&self, scope: &ProjectScope, name: &str) -> Result<()>;
     async fn project(&self, scope: &ProjectScope) -> Result<Option<ProjectRecord>>;
 
+    /// Writes the well as given (a correction: the metadata store is the mutable home of a well's
+    /// header; edge/STORES.md).
     async fn put_well(&self, scope: &ProjectScope, well: &WellRecord) -> Result<()>;
+    /// Adds a well as an ingest read it from a log's header: a new well is inserted; for a well already
+    /// there, only the fields it lacks are filled, so a value a user corrected is never overwritten by
+    /// the next log of that well. Stores with an atomic upsert do it in one statement.
+    async fn add_well(&self, scope: &ProjectScope, well: &WellRecord) -> Result<()> {
+        let merged = match self.well(scope, &well.well_id).await? {
+            Some(existing) => {
+                let merged = existing.filled_from(well);
+                if merged == existing {
+                    return Ok(());
+                }
+                merged
+            }
+            None => well.clone(),
+        };
+        self.put_well(scope, &merged).await
+    }
     /// The project's wells by id.
     async fn wells(&self, scope: &ProjectScope) -> Result<Vec<WellRecord>>;
     async fn well(&self, scope: &ProjectScope, well_id: &str) -> Result<Option<WellRecord>>;

@@ -428,6 +428,32 @@ impl MetadataStore for SqlStore {
         .await
     }
 
+    async fn add_well(&self, scope: &ProjectScope, w: &WellRecord) -> Result<()> {
+        // One statement: what the row has wins, the new values only fill its blanks.
+        self.execute(
+            scope,
+            vec![(
+                "INSERT INTO wells (project_id, well_id, name, uwi, api, lat, lon, depth_unit)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (project_id, well_id) DO UPDATE SET name = COALESCE(wells.name, excluded.name),
+                   uwi = COALESCE(wells.uwi, excluded.uwi), api = COALESCE(wells.api, excluded.api),
+                   lat = COALESCE(wells.lat, excluded.lat), lon = COALESCE(wells.lon, excluded.lon),
+                   depth_unit = COALESCE(wells.depth_unit, excluded.depth_unit)",
+                vec![
+                    t(scope.as_str()),
+                    t(&w.well_id),
+                    ot(&w.name),
+                    ot(&w.uwi),
+                    ot(&w.api),
+                    r(w.lat),
+                    r(w.lon),
+                    ot(&w.depth_unit),
+                ],
+            )],
+        )
+        .await
+    }
+
     async fn wells(&self, scope: &ProjectScope) -> Result<Vec<WellRecord>> {
         let text = format!("SELECT {WELL_COLUMNS} FROM wells WHERE project_id = $1 ORDER BY well_id");
         let rows = self.fetch_all(scope, &text, vec![t(scope.as_str())]).await?;

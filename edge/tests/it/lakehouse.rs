@@ -908,6 +908,53 @@ fn catalogs_from_before_the_tables_were_the_record_are_taken_in_by_the_next_inge
     assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 3);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_header_lives_in_the_metadata_store_and_the_tables_keep_its_history() {
+    use mudrock_edge::metadata::{MetadataStore, ProjectScope, SqlStore};
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.las");
+    let second = dir.path().join("second.las");
+    std::fs::write(&first, gr_rhob("UWI-P", "Papa 1", 20)).unwrap();
+    std::fs::write(&second, gr_nphi("UWI-P", "Papa 1", 25)).unwrap();
+    run_ok(mudrock(dir.path()).args(["ingest", "--project", "p"]).arg(&first));
+    // The header's one mutable home: a user corrects the well's name there (PostgREST exposes the same
+    // row in a Supabase deployment).
+    let scope = ProjectScope::new(ProjectId::new("p").unwrap());
+    let store = SqlStore::open_file(&dir.path().join("metadata.db"))
+        .await
+        .unwrap();
+    let mut well = store.wells(&scope).await.unwrap().remove(0);
+    assert_eq!(well.name.as_deref(), Some("Papa 1"));
+    well.name = Some("Papa 1 (renamed)".to_owned());
+    store.put_well(&scope, &well).await.unwrap();
+    // The next log of the well neither undoes the correction nor hides it.
+    run_ok(
+        mudrock(dir.path())
+            .args(["ingest", "--project", "p"])
+            .arg(&second),
+    );
+    assert_eq!(
+        store
+            .well(&scope, &well.well_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("Papa 1 (renamed)")
+    );
+    let sql = |args: &[&str]| {
+        let mut cmd = mudrock(dir.path());
+        cmd.args(["sql", "--project", "p", "--format", "csv"]).args(args);
+        run_ok(&mut cmd)
+    };
+    let now = sql(&["SELECT name, n_logs FROM wells"]);
+    assert_eq!(now.lines().nth(1), Some("Papa 1 (renamed),2"), "{now}");
+    // The tables keep the header as the logs gave it.
+    let history = sql(&["--as-of", "now", "SELECT name FROM wells"]);
+    assert_eq!(history.lines().nth(1), Some("Papa 1"), "{history}");
+}
+
 #[test]
 fn backfill_puts_logs_ingested_without_tables_into_them_once() {
     let dir = tempfile::tempdir().unwrap();

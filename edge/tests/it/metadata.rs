@@ -109,6 +109,7 @@ macro_rules! metadata_suite {
 metadata_suite!(
     projects_and_wells_round_trip,
     writes_are_upserts,
+    an_added_well_fills_blanks_and_never_overwrites_a_correction,
     logs_are_written_with_their_curves,
     records_of_unknown_wells_are_refused,
     tops_are_replaced_per_source,
@@ -210,6 +211,30 @@ async fn writes_are_upserts(s: Store) {
     );
     s.put_project(&p, "renamed project").await.unwrap();
     assert_eq!(s.project(&p).await.unwrap().unwrap().name, "renamed project");
+}
+
+async fn an_added_well_fills_blanks_and_never_overwrites_a_correction(s: Store) {
+    let p = project(&s, "added").await;
+    // The first log's header.
+    let mut first = well("W1", "From the first log");
+    first.uwi = None;
+    s.add_well(&p, &first).await.unwrap();
+    assert_eq!(s.well(&p, "W1").await.unwrap(), Some(first.clone()));
+    // A user corrects the name.
+    let mut corrected = first.clone();
+    corrected.name = Some("Corrected".into());
+    s.put_well(&p, &corrected).await.unwrap();
+    // The next log of the well: its UWI fills the blank, its name does not undo the correction.
+    let mut second = well("W1", "From the second log");
+    second.uwi = Some("05-123-45678".into());
+    s.add_well(&p, &second).await.unwrap();
+    let now = s.well(&p, "W1").await.unwrap().unwrap();
+    assert_eq!(now.name.as_deref(), Some("Corrected"));
+    assert_eq!(now.uwi.as_deref(), Some("05-123-45678"));
+    assert_eq!(now.lat, first.lat);
+    // The same again changes nothing.
+    s.add_well(&p, &second).await.unwrap();
+    assert_eq!(s.well(&p, "W1").await.unwrap(), Some(now));
 }
 
 async fn logs_are_written_with_their_curves(s: Store) {
