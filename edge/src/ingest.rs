@@ -517,10 +517,7 @@ impl Ingestor {
         // Then the table takes the log's new curves, and the samples get its field ids: the file
         // encoded next is the one the table registers.
         let samples = match &self.lakehouse {
-            Some(lakehouse) => {
-                lakehouse.check_log(project, &samples).await?;
-                lakehouse.prepare_log(project, &samples).await?
-            }
+            Some(lakehouse) => lakehouse.prepare_log(project, &samples).await?,
             None => samples,
         };
         let parquet = tokio::task::spawn_blocking(move || encode(&samples))

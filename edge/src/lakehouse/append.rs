@@ -98,19 +98,23 @@ impl Lakehouse {
     async fn stage(&self, project: &ProjectId, log: &LakeLog<'_>) -> Result<Staged> {
         let well = &log.entry.well;
         let cell = well.lat.zip(well.lon).and_then(|(lat, lon)| grid_cell(lat, lon));
-        let table = self.table(project, LakeTable::WellLogs).await?;
+        let cached = lock(&self.inner.spec_ids).get(project).copied();
+        let spec_id = match cached {
+            Some(id) => id,
+            None => {
+                let table = self.table(project, LakeTable::WellLogs).await?;
+                let id = table.metadata().default_partition_spec_id();
+                lock(&self.inner.spec_ids).insert(project.clone(), id);
+                id
+            }
+        };
         let partition = Struct::from_iter([cell.map(Literal::long), Some(Literal::string(&well.well_id))]);
         let location = format!(
             "{}/{}",
             self.inner.config.warehouse.trim_end_matches('/'),
             log.path.trim_start_matches('/')
         );
-        let data_file = data_file::describe(
-            log.parquet,
-            location,
-            partition,
-            table.metadata().default_partition_spec_id(),
-        )?;
+        let data_file = data_file::describe(log.parquet, location, partition, spec_id)?;
         Ok(Staged {
             sha256: log.sha256.to_owned(),
             source_file: log.source_file.to_owned(),

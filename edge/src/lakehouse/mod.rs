@@ -109,6 +109,8 @@ struct Inner {
     ready: StdMutex<HashSet<ProjectId>>,
     /// Per project, the files waiting for a group commit ([`append`]).
     groups: StdMutex<HashMap<ProjectId, Arc<append::Group>>>,
+    /// Per project, `well_logs`' partition spec (MudRock never changes it once the table exists).
+    spec_ids: StdMutex<HashMap<ProjectId, i32>>,
 }
 
 /// One ingested log for the tables: its stored file and catalog rows.
@@ -218,6 +220,7 @@ impl Lakehouse {
                 described,
                 ready: StdMutex::default(),
                 groups: StdMutex::default(),
+                spec_ids: StdMutex::default(),
             }),
         })
     }
@@ -314,6 +317,10 @@ impl Lakehouse {
     /// widen the table past `LakehouseConfig::max_columns`.
     pub async fn check_log(&self, project: &ProjectId, samples: &RecordBatch) -> Result<()> {
         let table = self.table(project, LakeTable::WellLogs).await?;
+        self.check_width(&table, samples)
+    }
+
+    fn check_width(&self, table: &Table, samples: &RecordBatch) -> Result<()> {
         let schema = table.metadata().current_schema();
         let missing = batch::missing_columns(schema, &samples.schema())?;
         let columns = schema.as_struct().fields().len() + missing.len();
@@ -350,10 +357,12 @@ impl Lakehouse {
     }
 
     /// The log's samples (with their key columns) ready to be encoded as a file `well_logs` can
-    /// register: the table gains the log's new curves first (see [`Lakehouse::check_log`] for what is
-    /// refused before that), then each column gets the table's field id.
+    /// register: what [`Lakehouse::check_log`] refuses is refused first, before anything is written;
+    /// then the table gains the log's new curves, and each column gets the table's field id.
     pub async fn prepare_log(&self, project: &ProjectId, samples: &RecordBatch) -> Result<RecordBatch> {
-        let table = self.evolve(project, &samples.schema()).await?;
+        let table = self.table(project, LakeTable::WellLogs).await?;
+        self.check_width(&table, samples)?;
+        let table = self.evolve(project, &samples.schema(), Some(table)).await?;
         data_file::with_field_ids(samples, table.metadata().current_schema())
     }
 
@@ -512,11 +521,21 @@ impl Lakehouse {
     /// Adds the log's new curves to `well_logs` and returns the table as it is then. Another ingest
     /// adding the same curves at the same time is fine: the columns are looked for again after a
     /// failed attempt.
-    async fn evolve(&self, project: &ProjectId, samples: &arrow_schema::Schema) -> Result<Table> {
+    /// `loaded`: the table as just loaded, for the first look (a load less per file when, as usual, the
+    /// log brings no new curve).
+    async fn evolve(
+        &self,
+        project: &ProjectId,
+        samples: &arrow_schema::Schema,
+        mut loaded: Option<Table>,
+    ) -> Result<Table> {
         const ATTEMPTS: usize = 5;
         let mut last_error = None;
         for _ in 0..ATTEMPTS {
-            let table = self.table(project, LakeTable::WellLogs).await?;
+            let table = match loaded.take() {
+                Some(table) => table,
+                None => self.table(project, LakeTable::WellLogs).await?,
+            };
             let missing = batch::missing_columns(table.metadata().current_schema(), samples)?;
             if missing.is_empty() {
                 return Ok(table);
