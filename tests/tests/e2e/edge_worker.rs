@@ -529,12 +529,22 @@ fn edge_worker_answers_like_the_origin() {
         "{:?}",
         started.elapsed()
     );
-    let still = get(
-        &client,
-        &format!("{edge}/v1/projects/demo/wells"),
-        Some(TOKEN_A),
-        &[],
-    );
+    // The light route answers from the edge's own bucket. On a loaded machine workerd may still be
+    // tearing down the subrequests to the stopped origin: a refused connection is asked again, a few
+    // times, and a final failure shows the worker's log.
+    let url = format!("{edge}/v1/projects/demo/wells");
+    let mut attempt = 0;
+    let still = loop {
+        attempt += 1;
+        match client.get(&url).bearer_auth(TOKEN_A).send() {
+            Ok(response) => break response,
+            Err(e) if attempt < 4 => {
+                eprintln!("GET {url} (attempt {attempt}): {e}");
+                thread::sleep(Duration::from_secs(2));
+            }
+            Err(e) => panic!("GET {url}: {e}\nwrangler log:\n{}", worker.log()),
+        }
+    };
     assert_eq!(still.status(), 200);
     assert!(metric(&client, &edge, "mudrock_edge_origin_unavailable_total") >= 1);
     assert!(metric(&client, &edge, "mudrock_edge_origin_timeouts_total") >= 1);
