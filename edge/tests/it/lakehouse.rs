@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arrow_array::cast::AsArray;
@@ -119,6 +120,7 @@ on_every_catalog!(
     time_travel_by_snapshot_id_and_by_time,
     a_type_conflict_is_refused_before_anything_is_written,
     concurrent_ingests_into_one_table_both_land,
+    time_travel_reads_logs_copied_into_the_table_by_older_versions,
 );
 
 fn depths(n: usize, start: f64) -> Vec<f64> {
@@ -165,6 +167,96 @@ async fn count(setup: &Setup, sql: &str, as_of: Option<AsOf>) -> i64 {
 
 async fn ingest(setup: &Setup, name: &str, bytes: Bytes) -> mudrock_edge::IngestReport {
     setup.ingestor.ingest_bytes(&setup.project, name, bytes).await
+}
+
+/// A log committed before one-encode ingest kept a copy of its samples under the table's own folder
+/// (all columns inside, one commit naming its source). Time travel reads the log's layout file for it,
+/// found through that commit's source: same rows, same ids.
+async fn time_travel_reads_logs_copied_into_the_table_by_older_versions(s: Setup) {
+    use iceberg::spec::{DataFileFormat, Literal, PartitionKey, Struct};
+    use iceberg::transaction::{ApplyTransactionAction, Transaction};
+    use iceberg::writer::base_writer::data_file_writer::DataFileWriterBuilder;
+    use iceberg::writer::file_writer::ParquetWriterBuilder;
+    use iceberg::writer::file_writer::location_generator::{
+        DefaultFileNameGenerator, DefaultLocationGenerator,
+    };
+    use iceberg::writer::file_writer::rolling_writer::RollingFileWriterBuilder;
+    use iceberg::writer::{IcebergWriter, IcebergWriterBuilder};
+    use mudrock_core::layout::{LogId, WellId};
+    use sha2::Digest as _;
+
+    // Today's ingest first: the tables exist, with GR and RHOB.
+    let a = s
+        .ingestor
+        .ingest_bytes(&s.project, "a.las", gr_rhob("UWI-NEW", "New 1", 20))
+        .await;
+    assert_eq!(a.status, IngestStatus::Ok, "{a:?}");
+
+    // The older way, for another file: its layout file (no key columns) and a copy in the table.
+    let bytes = gr_rhob("UWI-OLD", "Old 1", 15);
+    let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let well = WellId::new("old-1").unwrap();
+    let log = LogId::derive(&sha, None);
+    let las = mudrock_core::las::read_bytes(&bytes).unwrap();
+    let samples = mudrock_core::arrow::las_to_record_batch(&las, &well).unwrap();
+    let parquet = mudrock_core::arrow::write_parquet(&samples, &Default::default()).unwrap();
+    let path = s.ingestor.layout().well_log(&s.project, &well, &log);
+    s.ingestor.storage().upload(&path, parquet).await.unwrap();
+
+    let table = s.lakehouse.table(&s.project, LakeTable::WellLogs).await.unwrap();
+    let metadata = table.metadata();
+    let schema = metadata.current_schema().clone();
+    let arrow = Arc::new(iceberg::arrow::schema_to_arrow_schema(&schema).unwrap());
+    let rows = samples.num_rows();
+    let columns: Vec<ArrayRef> = arrow
+        .fields()
+        .iter()
+        .map(|f| match f.name().as_str() {
+            "well_id" => Arc::new(StringArray::from(vec![well.as_str(); rows])) as ArrayRef,
+            "log_id" => Arc::new(StringArray::from(vec![log.as_str(); rows])) as ArrayRef,
+            name => match samples.column_by_name(name) {
+                Some(c) => Arc::clone(c),
+                None => arrow_array::new_null_array(f.data_type(), rows),
+            },
+        })
+        .collect();
+    let copy = RecordBatch::try_new(Arc::clone(&arrow), columns).unwrap();
+    let partition = PartitionKey::new(
+        metadata.default_partition_spec().as_ref().clone(),
+        schema.clone(),
+        Struct::from_iter([None, Some(Literal::string(well.as_str()))]),
+    );
+    let rolling = RollingFileWriterBuilder::new_with_default_file_size(
+        ParquetWriterBuilder::new(Default::default(), schema),
+        table.file_io().clone(),
+        DefaultLocationGenerator::new(metadata).unwrap(),
+        DefaultFileNameGenerator::new("older".to_owned(), None, DataFileFormat::Parquet),
+    );
+    let mut writer = DataFileWriterBuilder::new(rolling)
+        .build(Some(partition))
+        .await
+        .unwrap();
+    writer.write(copy).await.unwrap();
+    let files = writer.close().await.unwrap();
+    let tx = Transaction::new(&table);
+    let action = tx
+        .fast_append()
+        .add_data_files(files)
+        .set_snapshot_properties([(mudrock_edge::lakehouse::SOURCE_KEY.to_owned(), sha.clone())].into());
+    action
+        .apply(tx)
+        .unwrap()
+        .commit(s.lakehouse.catalog().as_ref())
+        .await
+        .unwrap();
+
+    let now = Some(AsOf::Latest);
+    assert_eq!(count(&s, "SELECT count(*) FROM well_logs", now).await, 35);
+    let sql = format!(
+        "SELECT count(*) FROM well_logs WHERE well_id = 'old-1' AND log_id = '{}' AND RHOB IS NOT NULL",
+        log.as_str()
+    );
+    assert_eq!(count(&s, &sql, now).await, 15);
 }
 
 async fn each_file_is_one_commit_and_reingest_adds_nothing(s: Setup) {
