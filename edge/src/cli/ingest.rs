@@ -30,6 +30,29 @@ pub async fn run(
     Ok(exit_code(&reports))
 }
 
+/// `mudrock refresh --project P`: the catalogs rebuilt from the tables (and the metadata store's headers).
+pub async fn refresh(ingestor: &Ingestor, project: &ProjectId) -> Result<ExitCode> {
+    if ingestor.lakehouse().is_none() {
+        return Err(crate::lakehouse::no_tables("refresh"));
+    }
+    let refreshed = ingestor.refresh_views(project).await?;
+    let catalog = ingestor.catalogs().load(project).await?;
+    let id = |v: Option<i64>| v.map_or_else(|| "none".to_owned(), |id| id.to_string());
+    output::print(&format!(
+        "catalogs of project {project} rebuilt from its tables: {} wells, {} logs, {} curves (logs snapshot {}, \
+         curves snapshot {})\n",
+        catalog.wells.len(),
+        catalog.logs.len(),
+        catalog.curves.len(),
+        id(refreshed.version.logs),
+        id(refreshed.version.curves)
+    ))?;
+    if let Some(warning) = refreshed.warning {
+        eprintln!("warning: {warning}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `mudrock backfill --project P [--json]`: the project's stored logs that its Iceberg tables lack, put in.
 pub async fn backfill(ingestor: &Ingestor, project: &ProjectId, json: bool) -> Result<ExitCode> {
     let missing = ingestor.logs_missing_from_tables(project).await?;

@@ -126,6 +126,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rebuild a project's catalogs (wells, logs, curves) from its Iceberg tables and the metadata
+    /// store's well headers: after a header was corrected there, or when an ingest was killed before its
+    /// catalogs were written. Every ingest does it too.
+    Refresh {
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+    },
     /// List the commits (snapshots) of a project's Iceberg table, oldest first: ids for `sql --as-of`.
     Snapshots {
         #[arg(long, value_parser = parse_project)]
@@ -198,7 +205,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     // create its file, nor run its migrations).
     let ingests = matches!(
         cli.command,
-        Command::Demo { .. } | Command::Serve(_) | Command::Ingest { .. }
+        Command::Demo { .. } | Command::Serve(_) | Command::Ingest { .. } | Command::Refresh { .. }
     );
     let ingestor = match ingests {
         true => match open_metadata(&cli).await? {
@@ -258,6 +265,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             sql::run(&engine, &project, &query, format, output.as_deref(), limit, as_of).await
         }
         Command::Backfill { project, json } => ingest::backfill(&ingestor, &project, json).await,
+        Command::Refresh { project } => ingest::refresh(&ingestor, &project).await,
         Command::Snapshots { project, table, json } => snapshots::run(&ingestor, &project, table, json).await,
         Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
         Command::Publish { project, edge, token } => publish::run(&ingestor, &project, &edge, &token).await,

@@ -716,7 +716,10 @@ fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_by_the_next
     child.wait().unwrap();
     // Committed: the tables hold the file ...
     assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 1);
-    // ... and the next ingest, of another file, rebuilds the views from them: both files are listed.
+    // ... `mudrock refresh` rebuilds the views from them ...
+    run_ok(mudrock(dir.path()).args(["refresh", "--project", "p"]));
+    assert_every_file_in_the_views(dir.path(), &["first.las"], 40);
+    // ... and so does the next ingest, of another file: both files are listed.
     run_ok(
         mudrock(dir.path())
             .args(["ingest", "--project", "p"])
@@ -1019,6 +1022,18 @@ async fn a_corrected_header_lives_in_the_metadata_store_and_the_tables_keep_its_
     assert_eq!(well.name.as_deref(), Some("Papa 1"));
     well.name = Some("Papa 1 (renamed)".to_owned());
     store.put_well(&scope, &well).await.unwrap();
+    // `mudrock refresh` shows it at once, without waiting for the next ingest.
+    let said = run_ok(mudrock(dir.path()).args(["refresh", "--project", "p"]));
+    assert!(said.contains("1 wells, 1 logs"), "{said}");
+    let wells = run_ok(mudrock(dir.path()).args([
+        "sql",
+        "--project",
+        "p",
+        "--format",
+        "csv",
+        "SELECT name FROM wells",
+    ]));
+    assert_eq!(wells.lines().nth(1), Some("Papa 1 (renamed)"), "{wells}");
     // The next log of the well neither undoes the correction nor hides it.
     run_ok(
         mudrock(dir.path())
