@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, CatalogStore, CurveRow, LogEntry, LogRow, WellRow};
 use crate::error::{Error, ErrorKind, Result};
-use crate::lakehouse::{LakeLog, LakeTable, Lakehouse, ViewVersion};
+use crate::lakehouse::{LakeLog, LakeTable, Lakehouse, ViewVersion, unix_ms};
 use crate::metadata::{self, MetadataStore, ProjectScope};
 use crate::report::{IngestReport, IngestStatus, ReportWarning};
 use crate::storage::StorageManager;
@@ -548,20 +548,10 @@ impl Ingestor {
             report.snapshot_id = Some(appended.snapshot_id);
             // The tables are the record: the log is in once its `logs` row is (the catalogs follow,
             // rebuilt from the tables after the batch).
-            if appended.added || catalogued {
-                report.status = IngestStatus::Ok;
-                if appended.added {
-                    *added_rows = Some(entry);
-                    let catalogs = [CatalogType::Curves, CatalogType::Logs, CatalogType::Wells];
-                    report
-                        .objects
-                        .extend(catalogs.map(|kind| self.layout.catalog(project, kind)));
-                }
-            } else {
-                // Another ingest of the same bytes got there first.
-                report.status = IngestStatus::Unchanged;
-                report.objects.clear();
+            if appended.added {
+                *added_rows = Some(entry);
             }
+            self.settle(project, report, appended.added, catalogued);
             return Ok(());
         }
 
@@ -578,8 +568,15 @@ impl Ingestor {
                 added
             })
             .await?;
+        self.settle(project, report, added, catalogued);
+        Ok(())
+    }
+
+    /// A stored file's outcome: `Ok` when this ingest added its log (the catalogs then change too) or put
+    /// back the missing objects of a catalogued one; else `Unchanged` (another ingest of the same bytes
+    /// got there first) with no object reported.
+    fn settle(&self, project: &ProjectId, report: &mut IngestReport, added: bool, catalogued: bool) {
         if added || catalogued {
-            // Added to the catalogs, or the catalogued file's missing objects were put back.
             report.status = IngestStatus::Ok;
             if added {
                 let catalogs = [CatalogType::Curves, CatalogType::Logs, CatalogType::Wells];
@@ -591,14 +588,7 @@ impl Ingestor {
             report.status = IngestStatus::Unchanged;
             report.objects.clear();
         }
-        Ok(())
     }
-}
-
-fn unix_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The ingest in the metadata store: the project, and for a file that added a log its well, log and

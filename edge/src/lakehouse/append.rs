@@ -127,27 +127,29 @@ impl Lakehouse {
     /// One commit per table for `files`, in the order that keeps each file in or out as a whole.
     async fn commit_group(&self, project: &ProjectId, files: &[Staged]) -> Result<Vec<Appended>> {
         // well_logs: the stored files themselves, registered where they are.
-        let table = self.table(project, LakeTable::WellLogs).await?;
+        let mut table = self.table(project, LakeTable::WellLogs).await?;
         let todo = not_committed(table.metadata(), files);
         if !todo.is_empty() {
             let data_files = todo.iter().map(|s| s.data_file.clone());
             super::pause_if_asked().await;
-            if let Err(e) = self.commit(&table, data_files, summary(&todo), true).await {
-                // Another process registering the same files first is success: the append's
-                // duplicate check refuses a second registration of one path.
-                let now = self.table(project, LakeTable::WellLogs).await?;
-                if !not_committed(now.metadata(), files).is_empty() {
-                    return Err(e);
+            table = match self.commit(&table, data_files, summary(&todo), true).await {
+                Ok(committed) => committed,
+                Err(e) => {
+                    // Another process registering the same files first is success: the append's
+                    // duplicate check refuses a second registration of one path.
+                    let now = self.table(project, LakeTable::WellLogs).await?;
+                    if !not_committed(now.metadata(), files).is_empty() {
+                        return Err(e);
+                    }
+                    now
                 }
-            }
+            };
         }
-        let snapshots = {
-            let table = self.table(project, LakeTable::WellLogs).await?;
-            files
-                .iter()
-                .map(|s| committed_by(table.metadata(), &s.sha256).unwrap_or_default())
-                .collect::<Vec<i64>>()
-        };
+        // The table as this commit left it (or as it was, when every file was in already).
+        let snapshots: Vec<i64> = files
+            .iter()
+            .map(|s| committed_by(table.metadata(), &s.sha256).unwrap_or_default())
+            .collect();
 
         // curves: one row per curve of each log.
         let table = self.table(project, LakeTable::Curves).await?;
@@ -155,9 +157,7 @@ impl Lakehouse {
         let rows: Vec<&CurveRow> = todo.iter().flat_map(|s| &s.entry.curves).collect();
         if !rows.is_empty() {
             let columns = super::curve_columns(&rows);
-            let written = self
-                .write(&table, &columns, rows.len(), None, &todo[0].sha256)
-                .await?;
+            let written = self.write(&table, &columns, rows.len(), &todo[0].sha256).await?;
             self.commit(&table, written, summary(&todo), false).await?;
         }
 
@@ -175,9 +175,7 @@ impl Lakehouse {
                 let wells: Vec<(&crate::catalog::WellRow, Option<i64>)> =
                     new.iter().map(|s| (&s.entry.well, s.grid_cell)).collect();
                 let columns = super::well_columns(&wells);
-                let written = self
-                    .write(&table, &columns, wells.len(), None, &new[0].sha256)
-                    .await?;
+                let written = self.write(&table, &columns, wells.len(), &new[0].sha256).await?;
                 self.commit(&table, written, summary(&todo), false).await?;
             }
         }
@@ -191,9 +189,7 @@ impl Lakehouse {
             let at = super::unix_ms();
             let rows: Vec<(&LogEntry, i64)> = todo.iter().map(|s| (&s.entry, at)).collect();
             let columns = Self::log_row_columns(&rows);
-            let written = self
-                .write(&table, &columns, rows.len(), None, &todo[0].sha256)
-                .await?;
+            let written = self.write(&table, &columns, rows.len(), &todo[0].sha256).await?;
             self.commit(&table, written, summary(&todo), false).await?;
         }
         Ok(files

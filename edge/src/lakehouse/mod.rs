@@ -43,7 +43,7 @@ use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::SessionContext;
 use iceberg::io::{LocalFsStorageFactory, StorageFactory};
-use iceberg::spec::{DataFileFormat, PartitionKey, Snapshot, Struct, TableMetadata};
+use iceberg::spec::{DataFileFormat, Snapshot, TableMetadata};
 use iceberg::table::Table;
 use iceberg::transaction::{AddColumn, ApplyTransactionAction, Transaction};
 use iceberg::writer::base_writer::data_file_writer::DataFileWriterBuilder;
@@ -396,7 +396,7 @@ impl Lakehouse {
                 strings(std::iter::repeat_n(tops.source.as_deref(), n)),
             ),
         ]);
-        let files = self.write(&table, &columns, n, None, &key).await?;
+        let files = self.write(&table, &columns, n, &key).await?;
         let source = tops.source.clone().unwrap_or_else(|| "tops".to_owned());
         self.commit(&table, files, summary(&key, &source), false).await?;
         Ok(())
@@ -560,13 +560,13 @@ impl Lakehouse {
         ))
     }
 
-    /// Writes rows as data files of `table` (not yet visible: see [`Lakehouse::commit`]).
+    /// Writes rows as data files of `table`, one of the unpartitioned small tables (not yet visible: see
+    /// [`Lakehouse::commit`]; `well_logs` registers the stored log files instead).
     async fn write(
         &self,
         table: &Table,
         columns: &HashMap<String, ArrayRef>,
         rows: usize,
-        partition: Option<Struct>,
         source: &str,
     ) -> Result<Vec<iceberg::spec::DataFile>> {
         let metadata = table.metadata();
@@ -574,13 +574,6 @@ impl Lakehouse {
         let arrow_schema =
             Arc::new(iceberg::arrow::schema_to_arrow_schema(&schema).map_err(self.err("convert a schema"))?);
         let batch = batch::table_batch(&arrow_schema, columns, rows)?;
-        let partition_key = partition.map(|data| {
-            PartitionKey::new(
-                metadata.default_partition_spec().as_ref().clone(),
-                schema.clone(),
-                data,
-            )
-        });
         let location = DefaultLocationGenerator::new(metadata).map_err(self.err("place a data file"))?;
         // A name per attempt: two writers of the same source never write the same file.
         let names = DefaultFileNameGenerator::new(
@@ -599,7 +592,7 @@ impl Lakehouse {
             names,
         );
         let mut writer = DataFileWriterBuilder::new(rolling)
-            .build(partition_key)
+            .build(None)
             .await
             .map_err(self.err("write a data file"))?;
         writer.write(batch).await.map_err(self.err("write a data file"))?;
@@ -762,7 +755,8 @@ fn well_columns(wells: &[(&crate::catalog::WellRow, Option<i64>)]) -> HashMap<St
     ])
 }
 
-fn unix_ms() -> i64 {
+/// Now, in milliseconds since the Unix epoch.
+pub(crate) fn unix_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

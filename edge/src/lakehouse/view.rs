@@ -202,7 +202,7 @@ impl Lakehouse {
         if !missing.is_empty() {
             let columns = super::curve_columns(&missing);
             let files = self
-                .write(&curves_table, &columns, missing.len(), None, ADOPTED_SOURCE)
+                .write(&curves_table, &columns, missing.len(), ADOPTED_SOURCE)
                 .await?;
             self.commit(&curves_table, files, summary.clone(), false).await?;
         }
@@ -214,24 +214,7 @@ impl Lakehouse {
                     .iter()
                     .find(|w| w.well_id == log.well_id)
                     .cloned()
-                    .unwrap_or_else(|| WellRow {
-                        well_id: log.well_id.clone(),
-                        name: None,
-                        uwi: None,
-                        api: None,
-                        company: None,
-                        field: None,
-                        country: None,
-                        lat: None,
-                        lon: None,
-                        location_confidence: None,
-                        start: None,
-                        stop: None,
-                        step: None,
-                        depth_unit: None,
-                        n_logs: 0,
-                        source_files: Vec::new(),
-                    }),
+                    .unwrap_or_else(|| WellRow::bare(&log.well_id)),
                 log: log.clone(),
                 curves: Vec::new(),
             })
@@ -240,7 +223,7 @@ impl Lakehouse {
         let rows: Vec<(&LogEntry, i64)> = entries.iter().zip(0..).collect();
         let columns = Self::log_row_columns(&rows);
         let files = self
-            .write(&logs_table, &columns, rows.len(), None, ADOPTED_SOURCE)
+            .write(&logs_table, &columns, rows.len(), ADOPTED_SOURCE)
             .await?;
         self.commit(&logs_table, files, summary, false).await?;
         Ok(rows.len())

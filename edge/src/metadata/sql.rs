@@ -255,6 +255,20 @@ impl Value {
     }
 }
 
+/// The values of a `wells` row, in the order of its INSERT's columns.
+fn well_values(scope: &ProjectScope, w: &WellRecord) -> Vec<Value> {
+    vec![
+        t(scope.as_str()),
+        t(&w.well_id),
+        ot(&w.name),
+        ot(&w.uwi),
+        ot(&w.api),
+        r(w.lat),
+        r(w.lon),
+        ot(&w.depth_unit),
+    ]
+}
+
 fn t(s: &str) -> Value {
     Value::Text(Some(s.to_owned()))
 }
@@ -406,52 +420,24 @@ impl MetadataStore for SqlStore {
     }
 
     async fn put_well(&self, scope: &ProjectScope, w: &WellRecord) -> Result<()> {
-        self.execute(
-            scope,
-            vec![(
-                "INSERT INTO wells (project_id, well_id, name, uwi, api, lat, lon, depth_unit)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (project_id, well_id) DO UPDATE SET name = excluded.name, uwi = excluded.uwi,
-                   api = excluded.api, lat = excluded.lat, lon = excluded.lon, depth_unit = excluded.depth_unit",
-                vec![
-                    t(scope.as_str()),
-                    t(&w.well_id),
-                    ot(&w.name),
-                    ot(&w.uwi),
-                    ot(&w.api),
-                    r(w.lat),
-                    r(w.lon),
-                    ot(&w.depth_unit),
-                ],
-            )],
-        )
-        .await
+        let statement = "INSERT INTO wells (project_id, well_id, name, uwi, api, lat, lon, depth_unit)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (project_id, well_id) DO UPDATE SET name = excluded.name, uwi = excluded.uwi,
+               api = excluded.api, lat = excluded.lat, lon = excluded.lon, depth_unit = excluded.depth_unit";
+        self.execute(scope, vec![(statement, well_values(scope, w))])
+            .await
     }
 
     async fn add_well(&self, scope: &ProjectScope, w: &WellRecord) -> Result<()> {
         // One statement: what the row has wins, the new values only fill its blanks.
-        self.execute(
-            scope,
-            vec![(
-                "INSERT INTO wells (project_id, well_id, name, uwi, api, lat, lon, depth_unit)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (project_id, well_id) DO UPDATE SET name = COALESCE(wells.name, excluded.name),
-                   uwi = COALESCE(wells.uwi, excluded.uwi), api = COALESCE(wells.api, excluded.api),
-                   lat = COALESCE(wells.lat, excluded.lat), lon = COALESCE(wells.lon, excluded.lon),
-                   depth_unit = COALESCE(wells.depth_unit, excluded.depth_unit)",
-                vec![
-                    t(scope.as_str()),
-                    t(&w.well_id),
-                    ot(&w.name),
-                    ot(&w.uwi),
-                    ot(&w.api),
-                    r(w.lat),
-                    r(w.lon),
-                    ot(&w.depth_unit),
-                ],
-            )],
-        )
-        .await
+        let statement = "INSERT INTO wells (project_id, well_id, name, uwi, api, lat, lon, depth_unit)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (project_id, well_id) DO UPDATE SET name = COALESCE(wells.name, excluded.name),
+               uwi = COALESCE(wells.uwi, excluded.uwi), api = COALESCE(wells.api, excluded.api),
+               lat = COALESCE(wells.lat, excluded.lat), lon = COALESCE(wells.lon, excluded.lon),
+               depth_unit = COALESCE(wells.depth_unit, excluded.depth_unit)";
+        self.execute(scope, vec![(statement, well_values(scope, w))])
+            .await
     }
 
     async fn wells(&self, scope: &ProjectScope) -> Result<Vec<WellRecord>> {

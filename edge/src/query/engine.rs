@@ -341,15 +341,8 @@ impl QueryEngine {
             Some(table) => table,
             None => {
                 let listed = lakehouse.logs_at(project, registered.well_logs_snapshot).await?;
-                let builder = WellLogsBuilder {
-                    project,
-                    layout: &inner.layout,
-                    store: Arc::clone(&inner.store),
-                    url,
-                    metadata_cache: Arc::clone(&inner.metadata_cache),
-                    concurrency: inner.config.footer_concurrency,
-                };
-                let (table, _) = builder
+                let (table, _) = self
+                    .well_logs_builder(project, url)
                     .build(&listed, &LogObjectCache::new())
                     .await
                     .map_err(|e| from_datafusion(e, &no_hints))?;
@@ -422,16 +415,9 @@ impl QueryEngine {
         }
 
         let loaded = catalogs::load(&inner.storage, &inner.layout, project).await?;
-        let builder = WellLogsBuilder {
-            project,
-            layout: &inner.layout,
-            store: Arc::clone(&inner.store),
-            url,
-            metadata_cache: Arc::clone(&inner.metadata_cache),
-            concurrency: inner.config.footer_concurrency,
-        };
         let no_hints = Hints::default();
-        let (well_logs, next_known) = builder
+        let (well_logs, next_known) = self
+            .well_logs_builder(project, url)
             .build(&loaded.logs, known)
             .await
             .map_err(|e| from_datafusion(e, &no_hints))?;
@@ -467,6 +453,20 @@ impl QueryEngine {
     }
 
     /// A session with the engine's settings over `runtime`.
+    /// `well_logs` of `project`, current or as of a snapshot: its objects through the engine's store and
+    /// footer cache.
+    fn well_logs_builder<'a>(&'a self, project: &'a ProjectId, url: ObjectStoreUrl) -> WellLogsBuilder<'a> {
+        let inner = &self.inner;
+        WellLogsBuilder {
+            project,
+            layout: &inner.layout,
+            store: Arc::clone(&inner.store),
+            url,
+            metadata_cache: Arc::clone(&inner.metadata_cache),
+            concurrency: inner.config.footer_concurrency,
+        }
+    }
+
     fn context(&self, runtime: Arc<RuntimeEnv>) -> SessionContext {
         // DataFusion's own rules, then ours (a builder given one rule uses only the rules it was given).
         let mut analyzer_rules = Analyzer::new().rules;

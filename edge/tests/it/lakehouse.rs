@@ -558,27 +558,12 @@ fn an_ingest_killed_before_its_commit_leaves_nothing_visible_and_the_rerun_compl
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("alpha.las");
     std::fs::write(&file, gr_rhob("UWI-K", "Kilo 1", 60)).unwrap();
-    let marker = dir.path().join("paused");
-    let mut child = mudrock(dir.path())
-        .args(["ingest", "--project", "p"])
-        .arg(&file)
-        .env(mudrock_edge::lakehouse::PAUSE_BEFORE_COMMIT_ENV, &marker)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !marker.exists() {
-        assert!(Instant::now() < deadline, "the ingest never reached its commit");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the ingest ended before its commit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // kill -9: no chance to clean up.
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // kill -9 at the commit: no chance to clean up.
+    ingest_killed_at(
+        dir.path(),
+        &file,
+        mudrock_edge::lakehouse::PAUSE_BEFORE_COMMIT_ENV,
+    );
     // The log's file was written at its layout path, the one file the commit registers (one encode:
     // no copy of the samples under the table's own folder) ...
     let logs: Vec<_> = walk(&dir.path().join("objects/p/wells"))
@@ -694,26 +679,7 @@ fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_by_the_next
     let second = dir.path().join("second.las");
     std::fs::write(&first, gr_rhob("UWI-V1", "Victor 1", 40)).unwrap();
     std::fs::write(&second, gr_rhob("UWI-V2", "Victor 2", 50)).unwrap();
-    let marker = dir.path().join("paused");
-    let mut child = mudrock(dir.path())
-        .args(["ingest", "--project", "p"])
-        .arg(&first)
-        .env(mudrock_edge::lakehouse::PAUSE_BEFORE_VIEW_ENV, &marker)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !marker.exists() {
-        assert!(Instant::now() < deadline, "the ingest never reached its view");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the ingest ended before its view"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    ingest_killed_at(dir.path(), &first, mudrock_edge::lakehouse::PAUSE_BEFORE_VIEW_ENV);
     // Committed: the tables hold the file ...
     assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 1);
     // ... `mudrock refresh` rebuilds the views from them ...
@@ -726,6 +692,30 @@ fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_by_the_next
             .arg(&second),
     );
     assert_every_file_in_the_views(dir.path(), &["first.las", "second.las"], 90);
+}
+
+/// `mudrock ingest FILE` killed with -9 where the fault hook `pause_env` makes it wait.
+fn ingest_killed_at(data_dir: &Path, file: &Path, pause_env: &str) {
+    let marker = data_dir.join("paused");
+    let mut child = mudrock(data_dir)
+        .args(["ingest", "--project", "p"])
+        .arg(file)
+        .env(pause_env, &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the ingest never reached {pause_env}");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the ingest ended before {pause_env}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -54,6 +54,30 @@ pub struct WellRow {
     pub source_files: Vec<String>,
 }
 
+impl WellRow {
+    /// A well known by its id only: no header value, no log yet.
+    pub fn bare(well_id: &str) -> WellRow {
+        WellRow {
+            well_id: well_id.to_owned(),
+            name: None,
+            uwi: None,
+            api: None,
+            company: None,
+            field: None,
+            country: None,
+            lat: None,
+            lon: None,
+            location_confidence: None,
+            start: None,
+            stop: None,
+            step: None,
+            depth_unit: None,
+            n_logs: 0,
+            source_files: Vec::new(),
+        }
+    }
+}
+
 /// One log (one LAS file's main data set) of a well.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogRow {

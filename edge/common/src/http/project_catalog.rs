@@ -150,22 +150,8 @@ mod tests {
 
     fn well(id: &str) -> WellRow {
         WellRow {
-            well_id: id.to_owned(),
-            name: None,
-            uwi: None,
-            api: None,
-            company: None,
-            field: None,
-            country: None,
-            lat: None,
-            lon: None,
-            location_confidence: None,
-            start: None,
-            stop: None,
-            step: None,
-            depth_unit: None,
             n_logs: 1,
-            source_files: Vec::new(),
+            ..WellRow::bare(id)
         }
     }
 

@@ -245,22 +245,11 @@ mod tests {
 
     fn row(id: &str, name: &str, location: Option<(f64, f64)>) -> WellRow {
         WellRow {
-            well_id: id.to_owned(),
             name: Some(name.to_owned()),
-            uwi: None,
-            api: None,
-            company: None,
-            field: None,
-            country: None,
             lat: location.map(|l| l.0),
             lon: location.map(|l| l.1),
-            location_confidence: None,
-            start: None,
-            stop: None,
-            step: None,
-            depth_unit: None,
             n_logs: 1,
-            source_files: Vec::new(),
+            ..WellRow::bare(id)
         }
     }
 
