@@ -27,11 +27,11 @@ if awk "BEGIN { exit !($load >= 1.0) }"; then
 fi
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 mkdir -p "$target_dir/bench-data"
-# The same binary on the system allocator (edge/src/main.rs: `--cfg mudrock_system_alloc`), whose fixed-rate
+# The same binary on the system allocator (edge/cli/src/main.rs: `--cfg mudrock_system_alloc`), whose fixed-rate
 # phase runs right after the mimalloc one; then the plain build, so target/dist/mudrock stays the default.
 # Profile `dist` (Cargo.toml): what MudRock ships.
-cargo rustc --profile dist -q -p mudrock-edge --bin mudrock -- --cfg mudrock_system_alloc
+cargo rustc --profile dist -q -p mudrock-cli --bin mudrock -- --cfg mudrock_system_alloc
 cp "$target_dir/dist/mudrock" "$target_dir/bench-data/mudrock_system_alloc"
-cargo build --profile dist -q -p mudrock-edge --bin mudrock
+cargo build --profile dist -q -p mudrock-cli --bin mudrock
 exec python3 benches/api_load.py --bin "$target_dir/dist/mudrock" \
   --compare-bin "$target_dir/bench-data/mudrock_system_alloc" "$@"

@@ -102,7 +102,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     if not BIN.exists():
-        subprocess.run(["cargo", "build", "--profile", "dist", "-p", "mudrock-edge", "--bin", "mudrock"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--profile", "dist", "-p", "mudrock-cli", "--bin", "mudrock"], cwd=ROOT, check=True)
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

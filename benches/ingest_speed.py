@@ -76,7 +76,7 @@ def main() -> int:
     args = ap.parse_args()
     binary = Path(args.bin)
     if not binary.is_file():
-        sys.exit(f"{binary} is missing: cargo build --profile dist -p mudrock-edge --bin mudrock")
+        sys.exit(f"{binary} is missing: cargo build --profile dist -p mudrock-cli --bin mudrock")
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("MUDROCK_")}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -14,7 +14,10 @@ declare -A allowed=(
   [mudrock-common]="mudrock-core mudrock-shared"
   [mudrock-web]="mudrock-core mudrock-shared"
   [mudrock-edge-worker]="mudrock-common mudrock-core mudrock-shared"
-  [mudrock-edge]="mudrock-common mudrock-core mudrock-shared"
+  [mudrock-store]="mudrock-common mudrock-core mudrock-shared"
+  [mudrock-engine]="mudrock-store mudrock-common mudrock-core"
+  [mudrock-server]="mudrock-engine mudrock-store mudrock-common mudrock-core mudrock-shared"
+  [mudrock-cli]="mudrock-server mudrock-engine mudrock-store mudrock-common mudrock-core mudrock-shared"
 )
 meta=$(cargo metadata --format-version 1 --no-deps)
 for crate in "${!allowed[@]}"; do
@@ -44,5 +47,20 @@ for crate in mudrock-common mudrock-edge-worker mudrock-web; do
     fail=1
   fi
 done
+
+# The backend's layers: the store knows no SQL engine and no HTTP server, the engine no HTTP server.
+declare -A banned=(
+  [mudrock-store]='^(datafusion|iceberg-datafusion|axum)( |$)'
+  [mudrock-engine]='^(axum)( |$)'
+)
+for crate in "${!banned[@]}"; do
+  found=$(cargo tree -p "$crate" -e normal --prefix none --format '{p}' 2>/dev/null \
+    | awk '{print $1}' | sort -u | grep -E "${banned[$crate]}" || true)
+  if [ -n "$found" ]; then
+    echo "layering: $crate's dependency tree holds $(echo "$found" | tr '\n' ' ')" >&2
+    fail=1
+  fi
+done
+
 [ "$fail" = 0 ] && echo "layering: the crate graph follows README.md's architecture section"
 exit "$fail"

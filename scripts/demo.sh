@@ -6,7 +6,7 @@
 # 1. Builds the browser viewer (scripts/web.sh → target/web-dist) when it is missing or older than its
 #    sources (web/, core/, shared/, Cargo.lock); the wasm tools come from scripts/setup.sh, run first if
 #    they are missing (it is idempotent).
-# 2. `cargo run --release -p mudrock-edge --bin mudrock -- demo`: generates and ingests the 6 demo wells
+# 2. `cargo run --release -p mudrock-cli --bin mudrock -- demo`: generates and ingests the 6 demo wells
 #    (with their formation tops), prints the catalog, then serves the API and the viewer and prints the
 #    viewer's URL with the session token (`http://127.0.0.1:8080/#token=…`): open it in a browser.
 set -euo pipefail
@@ -27,4 +27,4 @@ if [ "$stale" = 1 ]; then
   echo "demo: building the well viewer (scripts/web.sh)" >&2
   scripts/web.sh
 fi
-exec cargo run --release -p mudrock-edge --bin mudrock -- demo "$@"
+exec cargo run --release -p mudrock-cli --bin mudrock -- demo "$@"

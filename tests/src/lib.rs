@@ -7,9 +7,9 @@ use std::path::PathBuf;
 /// `target/<profile>/mudrock`).
 ///
 /// Cargo builds a package's binaries only for that package's own integration tests, so this crate
-/// cannot build `mudrock` on demand. `cargo test --workspace` (and `cargo test -p mudrock-edge -p
-/// mudrock-e2e`) builds it first, because `mudrock-edge`'s integration tests need it; running this
-/// crate's tests alone needs a `cargo build -p mudrock-edge` (same profile) before.
+/// cannot build `mudrock` on demand. `cargo test --workspace` (and `cargo test -p mudrock-cli -p
+/// mudrock-e2e`) builds it first, because `mudrock-cli`'s integration tests need it; running this
+/// crate's tests alone needs a `cargo build -p mudrock-cli` (same profile) before.
 pub fn mudrock_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable's path");
     let profile_dir = exe
@@ -25,8 +25,8 @@ pub fn mudrock_bin() -> PathBuf {
     let bin = profile_dir.join(format!("mudrock{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.is_file(),
-        "{} not found: build it first with `cargo build -p mudrock-edge` (in the same profile), or run \
-         `cargo test --workspace`, which builds it for mudrock-edge's own tests",
+        "{} not found: build it first with `cargo build -p mudrock-cli` (in the same profile), or run \
+         `cargo test --workspace`, which builds it for mudrock-cli's own tests",
         bin.display()
     );
     bin

@@ -11,7 +11,7 @@
 //!
 //! CPU time is the process's (every thread, user + system) from `CLOCK_PROCESS_CPUTIME_ID`, the clock
 //! sql_compare.py reads for DuckDB too. Every query runs through the engine's own path
-//! (`mudrock_edge::query::SqlSession`: parse, read-only check, plan cache, plan, stream — the code
+//! (`mudrock_engine::query::SqlSession`: parse, read-only check, plan cache, plan, stream — the code
 //! `QueryEngine::sql` runs for the CLI and the API once it has the project's session), over the file
 //! registered as a table with the engine's session settings. Modes: "warm" = one session per thread count
 //! (footers and statistics cached, and the plan of a repeated SQL text kept, as in a running server);
@@ -27,10 +27,10 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 use mudrock_benches::median;
-use mudrock_edge::query::{QueryConfig, SqlOptions, SqlSession};
+use mudrock_engine::query::{QueryConfig, SqlOptions, SqlSession};
 use serde_json::{Value, json};
 
-// The `mudrock` binary's allocator (edge/src/main.rs); `cargo rustc --profile dist -p mudrock-benches --bin
+// The `mudrock` binary's allocator (edge/cli/src/main.rs); `cargo rustc --profile dist -p mudrock-benches --bin
 // sql_bench -- --cfg mudrock_system_alloc` builds this bench on the system allocator instead.
 #[cfg(not(mudrock_system_alloc))]
 #[global_allocator]
@@ -209,8 +209,8 @@ fn rows_json(batches: &[RecordBatch]) -> Result<Vec<Value>> {
 }
 
 fn main() -> Result<()> {
-    // As the `mudrock` binary does (edge/src/main.rs).
-    mudrock_edge::c_heap::keep_freed_memory();
+    // As the `mudrock` binary does (edge/cli/src/main.rs).
+    mudrock_cli::c_heap::keep_freed_memory();
     let args = parse_args()?;
     let mut results = Vec::new();
     for &threads in &args.threads {

@@ -458,7 +458,7 @@ fn edge_worker_answers_like_the_origin() {
     let before = get(&client, &curves_url, Some(TOKEN_A), &[]);
     let etag_before = header(&before, "etag");
     let before = json(before);
-    let changed = changed_las(&mudrock_edge::demo::generate()[0].bytes, 100);
+    let changed = changed_las(&mudrock_store::demo::generate()[0].bytes, 100);
     let form = reqwest::blocking::multipart::Form::new().part(
         "file",
         reqwest::blocking::multipart::Part::bytes(changed).file_name("resurvey.las"),

@@ -43,7 +43,7 @@ fn mudrock_demo_on_a_fresh_machine() {
         stdout.contains("wells catalog of project demo (6 wells"),
         "{stdout}"
     );
-    let demo = mudrock_edge::demo::generate();
+    let demo = mudrock_store::demo::generate();
     for file in &demo {
         assert!(
             stdout.contains(&file.well_name),
@@ -106,7 +106,7 @@ fn mudrock_demo_on_a_fresh_machine() {
         // The curves, then the key columns (well_id, log_id, grid_cell) that make the file a set of
         // well_logs rows.
         let keys = mudrock_core::arrow::KEY_COLUMNS.len();
-        assert_eq!(batches[0].num_columns(), mudrock_edge::demo::CURVES.len() + keys);
+        assert_eq!(batches[0].num_columns(), mudrock_store::demo::CURVES.len() + keys);
     }
     let stray: Vec<_> = std::fs::read_dir(&project)
         .unwrap()

@@ -283,7 +283,7 @@ fn the_viewer_in_headless_chromium() {
 
     // Formation tops by API: the demo well's picks in its unit, an ETag answered 304, an empty list for
     // a well without tops, 404 for no such well.
-    let norne = mudrock_edge::demo::generate()
+    let norne = mudrock_store::demo::generate()
         .into_iter()
         .find(|f| f.file_name.starts_with("demo_03"))
         .unwrap();
@@ -302,7 +302,7 @@ fn the_viewer_in_headless_chromium() {
     assert_eq!(tops.status(), 200);
     let etag = tops.headers()["etag"].to_str().unwrap().to_owned();
     let tops: Value = tops.json().unwrap();
-    let expected = mudrock_edge::demo::tops(&norne.file_name);
+    let expected = mudrock_store::demo::tops(&norne.file_name);
     assert_eq!(tops["depth_unit"], "M", "{tops}");
     assert_eq!(tops["tops"].as_array().unwrap().len(), expected.len(), "{tops}");
     assert_eq!(tops["tops"][0]["name"], expected[0].name, "{tops}");

@@ -1,6 +1,6 @@
 //! A failed request as the API answers it: one JSON envelope (`mudrock_shared::ErrorEnvelope`) whose code
 //! decides the HTTP status (`ErrorCode::http_status`), built here from the backend's `Error` kinds. The
-//! native server (`api::error`, axum) and the edge worker (`worker::respond`) turn it into a response; both
+//! native server (`mudrock_server::error`, axum) and the edge worker (`worker::respond`) turn it into a response; both
 //! send the same bytes and status for the same failure.
 
 use mudrock_shared::{ErrorCode, ErrorEnvelope};

@@ -1,4 +1,4 @@
-//! What the native server (`mudrock-edge`'s `api`, axum) and the edge worker (`mudrock-edge-worker`,
+//! What the native server (`mudrock-server`, axum) and the edge worker (`mudrock-edge-worker`,
 //! workers-rs) share: the error
 //! envelope and its status, the bearer tokens, `Range` parsing, a project's catalogs as the light routes
 //! read them, and the wells routes' answers. No runtime, no I/O: builds for wasm32.

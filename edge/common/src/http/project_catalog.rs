@@ -1,6 +1,6 @@
 //! A project's catalogs (wells, logs, curves) at known versions, as the light routes read them: lookups
 //! by well, the curves of a well, the wells' grid index for polygon searches. The native server caches one
-//! per catalog version (`api::catalogs`); the edge worker builds one from its bucket.
+//! per catalog version (`mudrock_server::catalogs`); the edge worker builds one from its bucket.
 
 use std::sync::{Arc, OnceLock};
 

@@ -1,7 +1,7 @@
 //! Bearer tokens scoped to projects: the same tokens, and the same 401 / 403 answers, on the native
 //! server and the edge worker.
 //!
-//! Formats (see `api::auth` for where the server takes them from; the worker reads `MUDROCK_TOKENS`):
+//! Formats (see `mudrock_server::auth` for where the server takes them from; the worker reads `MUDROCK_TOKENS`):
 //! - a JSON file: `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"]}, {"token": "ops", "projects": ["*"]}]}`
 //! - `MUDROCK_TOKENS="s3cret=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
 //!   `,` between projects, `*` for every project.

@@ -1,0 +1,82 @@
+//! The server's side of the bearer tokens (`http::tokens`): checked on every route but `/healthz`.
+//!
+//! Where tokens come from (the first that is given wins):
+//! 1. a JSON file, path from `--auth-config` or `MUDROCK_AUTH_CONFIG`:
+//!    `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"]}, {"token": "ops", "projects": ["*"]}]}`
+//! 2. `MUDROCK_TOKENS="s3cret=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
+//!    `,` between projects, `*` for every project;
+//! 3. neither: `mudrock serve` makes one random token for all projects and prints it, so a server is
+//!    never left without a way in.
+//!
+//! A request without `Authorization: Bearer <token>`, or with a token the server does not know, is 401
+//! (with `WWW-Authenticate: Bearer`). A known token used on a project outside its scope is 403: the
+//! check runs before any handler, on the `{project}` of the matched route, so no route can forget it.
+//! `/metrics` and `/v1/openapi.json` need a valid token of any scope (statistics and the route list are
+//! not public, but are no project's data); `/v1/projects` lists only the projects a token may read.
+//! Tokens are held as SHA-256 digests, so a lookup's timing says nothing about a token's characters.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::ApiError;
+use mudrock_common::error::{Error, ErrorKind, Result};
+pub use mudrock_common::http::tokens::{Principal, Scope, Tokens};
+
+/// A fresh random token (256 bits, hex) for every project, for a server started without tokens.
+pub fn random_admin() -> Result<(Tokens, String)> {
+    let token = random_token()?;
+    let tokens = Tokens::new().with(&token, Scope::All)?;
+    Ok((tokens, token))
+}
+
+/// 64 hex digits from the operating system's random source.
+pub fn random_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Unexpected,
+            format!("cannot get random bytes from the operating system for a token: {e}"),
+        )
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+/// Middleware on every authenticated route: 401 without a known token, 403 when the matched route's
+/// `{project}` is outside the token's scope. Puts the [`Principal`] in the request's extensions.
+pub async fn require_token(
+    State(tokens): State<Arc<Tokens>>,
+    params: std::result::Result<RawPathParams, RawPathParamsRejection>,
+    mut request: Request,
+    next: Next,
+) -> std::result::Result<Response, ApiError> {
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let principal = tokens.authenticate(authorization)?;
+    // A path whose parameters do not decode (invalid UTF-8) is the envelope's 400 like any bad input.
+    let params = params?;
+    if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project") {
+        principal.check(project)?;
+    }
+    request.extensions_mut().insert(principal);
+    Ok(next.run(request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_tokens_differ_and_work() {
+        let (t, token) = random_admin().unwrap();
+        assert_eq!(token.len(), 64);
+        assert!(t.authenticate(Some(&format!("Bearer {token}"))).is_ok());
+        assert_ne!(random_token().unwrap(), random_token().unwrap());
+    }
+}

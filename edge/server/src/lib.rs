@@ -1,0 +1,37 @@
+//! MudRock's HTTP API (axum): routes under `/v1`, bearer-token auth on every route but `/healthz`,
+//! JSON / Arrow IPC / Parquet by `Accept`, ETags from the versions a response read (304 without running
+//! the query), one JSON error envelope for every failure, an OpenAPI document at `/v1/openapi.json`.
+//!
+//! | file | what |
+//! |---|---|
+//! | `router.rs` | the route table, fallbacks, auth and body-limit layers |
+//! | `request_id.rs` | `x-request-id` echoed (or made), 5xx logged with it |
+//! | `auth.rs` | where the tokens come from (config file, env, or a random one), the auth layer |
+//! | `error.rs` | axum's rejections → `http::ApiError`; `ApiError` → response, in one place |
+//! | `negotiate.rs` | `Accept` → format, and the encoders (whole or streamed) |
+//! | `etag.rs` | validators and 304s (`Range` parsing is in `http`, shared with the worker) |
+//! | `catalogs.rs` | a project's catalogs with their versions, cached |
+//! | `routes/` | one file per group of routes |
+//! | `openapi.rs` | the OpenAPI 3 document, checked against the router in tests |
+//! | `runtime.rs` | the query runtime, apart from the serving one |
+//! | `server.rs` | binding, serving, graceful shutdown |
+
+pub mod auth;
+pub mod catalogs;
+pub mod error;
+pub mod etag;
+pub mod negotiate;
+pub mod openapi;
+pub mod request_id;
+pub mod router;
+pub mod routes;
+pub mod runtime;
+pub mod server;
+pub mod state;
+
+pub use auth::{Scope, Tokens};
+pub use error::{ApiError, ApiResult};
+pub use mudrock_common::error::{Error, ErrorKind, Result};
+pub use router::router;
+pub use server::{Server, serve};
+pub use state::{ApiConfig, ApiState};
