@@ -24,7 +24,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mudrock_core::layout::{Layout, ProjectId};
 
 use mudrock_common::error::{Error, ErrorKind, Result};
+use mudrock_engine::cache::{CacheConfig, Caches};
 use mudrock_engine::query::QueryEngine;
+use mudrock_engine::service::{Limits, Service};
 use mudrock_store::ingest::Ingestor;
 use mudrock_store::lakehouse::{AsOf, LakeTable, Lakehouse, LakehouseConfig};
 use mudrock_store::metadata::{CachedStore, MetadataStore, SqlStore};
@@ -264,8 +266,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             limits,
         } => {
-            let engine = query_engine(&ingestor, &limits)?;
-            sql::run(&engine, &project, &query, format, output.as_deref(), limit, as_of).await
+            let service = one_shot_service(&ingestor, &limits)?;
+            let project = service.project(&project);
+            sql::run(&project, &query, format, output.as_deref(), limit, as_of).await
         }
         Command::Backfill { project, json } => ingest::backfill(&ingestor, &project, json).await,
         Command::Refresh { project } => ingest::refresh(&ingestor, &project).await,
@@ -304,6 +307,14 @@ async fn open_lakehouse(cli: &Cli) -> Result<Option<Lakehouse>> {
         Some(config) => Ok(Some(Lakehouse::open(config).await?)),
         None => Ok(None),
     }
+}
+
+/// The application for one command: the query engine, no cache that outlives the process, the
+/// default limits (a command's own flags bound its query).
+fn one_shot_service(ingestor: &Ingestor, limits: &limits::QueryLimitArgs) -> Result<Service> {
+    let engine = query_engine(ingestor, limits)?;
+    let caches = Caches::open(&CacheConfig::off(), ingestor.storage(), ingestor.layout())?;
+    Service::new(ingestor.clone(), engine, Arc::new(caches), Limits::default())
 }
 
 /// The query engine over the ingestor's storage, answering time travel from its Iceberg tables (if any).

@@ -16,13 +16,12 @@ use clap::Args;
 
 use crate::output;
 use mudrock_common::error::{Error, ErrorKind, Result};
+use mudrock_engine::Service;
 use mudrock_engine::cache::{CacheConfig, Caches};
+use mudrock_engine::service::{DEFAULT_MAX_POINTS, DEFAULT_ROW_LIMIT, Limits};
 use mudrock_server::server::raise_open_file_limit;
 use mudrock_server::server::{bind, serve, shutdown_signal};
-use mudrock_server::state::{
-    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_POINTS, DEFAULT_MAX_UPLOAD_BYTES,
-    DEFAULT_ROW_LIMIT,
-};
+use mudrock_server::state::{DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPLOAD_BYTES};
 use mudrock_server::{ApiConfig, ApiState, Tokens};
 use mudrock_store::ingest::Ingestor;
 
@@ -68,9 +67,9 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The API's limits; `open_files` is the process's open-file limit (after raising it), which the
-    /// connection limit must leave room under.
-    fn config(&self, open_files: Option<u64>) -> Result<ApiConfig> {
+    /// The API's limits and the application's; `open_files` is the process's open-file limit (after
+    /// raising it), which the connection limit must leave room under.
+    fn config(&self, open_files: Option<u64>) -> Result<(ApiConfig, Limits)> {
         if self.row_limit == 0
             || self.query_timeout_seconds == 0
             || self.max_upload_bytes == 0
@@ -114,15 +113,18 @@ impl ServeArgs {
             (None, Some(room)) => DEFAULT_MAX_CONNECTIONS.min(room).max(1),
             (None, None) => DEFAULT_MAX_CONNECTIONS,
         };
-        Ok(ApiConfig {
+        let api = ApiConfig {
             max_connections,
             header_read_timeout: Duration::from_secs(self.header_timeout_seconds),
             max_upload_bytes: self.max_upload_bytes,
+        };
+        let limits = Limits {
             row_limit: self.row_limit,
             query_timeout: Duration::from_secs(self.query_timeout_seconds),
             max_points: DEFAULT_MAX_POINTS,
             revalidate_after: Duration::from_millis(self.revalidate_ms),
-        })
+        };
+        Ok((api, limits))
     }
 }
 
@@ -168,7 +170,7 @@ pub async fn run(
     args: &ServeArgs,
     project: Option<&str>,
 ) -> Result<ExitCode> {
-    let config = args.config(raise_open_file_limit())?;
+    let (config, limits) = args.config(raise_open_file_limit())?;
     let (tokens, made_up) = tokens(args.auth_config.as_deref())?;
     let cache_config = CacheConfig::from_env(data_dir)?;
     let caches = Arc::new(Caches::open(
@@ -177,7 +179,8 @@ pub async fn run(
         ingestor.layout(),
     )?);
     let engine = crate::query_engine(ingestor, &args.limits)?;
-    let state = ApiState::new(ingestor.clone(), engine, caches, tokens, config)?;
+    let service = Service::new(ingestor.clone(), engine, caches, limits)?;
+    let state = ApiState::new(service, tokens, config);
     let listener = bind(args.addr).await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");

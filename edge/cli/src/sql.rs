@@ -16,14 +16,14 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use futures::StreamExt;
-use mudrock_core::layout::ProjectId;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use crate::output;
 use mudrock_common::error::{Error, ErrorKind, Result};
-use mudrock_engine::query::{QueryEngine, SqlOptions, SqlStream};
+use mudrock_engine::Project;
+use mudrock_engine::query::{SqlOptions, SqlStream};
 use mudrock_store::lakehouse::AsOf;
 
 /// Rows the table format shows when `--limit` is not given.
@@ -42,8 +42,7 @@ pub enum SqlFormat {
 }
 
 pub async fn run(
-    engine: &QueryEngine,
-    project: &ProjectId,
+    project: &Project,
     sql: &str,
     format: SqlFormat,
     out: Option<&Path>,
@@ -66,7 +65,7 @@ pub async fn run(
         as_of,
         ..SqlOptions::default()
     };
-    let stream = engine.sql(project, sql, options).await?;
+    let stream = project.sql(sql.to_owned(), options).await?;
     let (rows, truncated) = match format {
         SqlFormat::Table => print_table(stream, out).await?,
         _ => {

@@ -4,9 +4,43 @@
 //! backend's `Error` kinds and is shared with the edge worker), and an `ApiError` becomes a response. The
 //! HTTP status comes from the envelope's code (`ErrorCode::http_status`), so code and status never disagree.
 
+use mudrock_common::error::{Error, ErrorKind};
+use mudrock_core::query::QueryError;
+use mudrock_engine::service::WindowError;
 use mudrock_shared::ErrorCode;
 
 pub use mudrock_common::http::error::{ApiError, ApiResult};
+
+/// A log window that could not be planned: the request's fault (400, `unknown_curve` listing the
+/// well's curves when one asked for is missing), or the backend's.
+pub fn window_error(err: WindowError) -> ApiError {
+    match err {
+        WindowError::Invalid { error, available } => {
+            let code = match error {
+                QueryError::UnknownCurves { .. } => ErrorCode::UnknownCurve,
+                _ => ErrorCode::BadRequest,
+            };
+            let api = ApiError::new(code, error.to_string()).with_detail("parameter", error.field());
+            match available {
+                Some(curves) => api.with_detail("available", curves),
+                None => api,
+            }
+        }
+        WindowError::Failed(err) => ApiError::from(err),
+    }
+}
+
+/// A SQL query the backend refused: the statement is not a read (`read_only`), the text is not valid
+/// SQL or asks for what the engine does not do (`invalid_sql`); anything else by its kind.
+pub fn sql_error(err: Error) -> ApiError {
+    let code = match err.kind() {
+        _ if mudrock_engine::query::is_read_only_refusal(&err) => ErrorCode::ReadOnly,
+        ErrorKind::InvalidInput if err.context("parameter").is_some() => ErrorCode::BadRequest,
+        ErrorKind::InvalidInput | ErrorKind::Unsupported => ErrorCode::InvalidSql,
+        _ => return ApiError::from(err),
+    };
+    ApiError::from_error_as(code, err)
+}
 
 /// The router's fallback: no route has this path.
 pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
@@ -36,7 +70,6 @@ mod tests {
     use axum::response::IntoResponse;
 
     use super::*;
-    use mudrock_common::error::{Error, ErrorKind};
 
     #[test]
     fn backend_kinds_map_to_codes_and_statuses() {

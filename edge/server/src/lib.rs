@@ -1,4 +1,8 @@
-//! MudRock's HTTP API (axum): routes under `/v1`, bearer-token auth on every route but `/healthz`,
+//! MudRock's HTTP API (axum). The routes translate HTTP — path, query, body, `Accept`, `If-None-Match` —
+//! into calls on the application (`mudrock_engine::Service`, one facade per project) and its answers and
+//! errors back into responses; what a route does is the application's.
+//!
+//! Routes under `/v1`, bearer-token auth on every route but `/healthz`,
 //! JSON / Arrow IPC / Parquet by `Accept`, ETags from the versions a response read (304 without running
 //! the query), one JSON error envelope for every failure, an OpenAPI document at `/v1/openapi.json`.
 //!
@@ -7,17 +11,14 @@
 //! | `router.rs` | the route table, fallbacks, auth and body-limit layers |
 //! | `request_id.rs` | `x-request-id` echoed (or made), 5xx logged with it |
 //! | `auth.rs` | where the tokens come from (config file, env, or a random one), the auth layer |
-//! | `error.rs` | axum's rejections → `http::ApiError`; `ApiError` → response, in one place |
-//! | `negotiate.rs` | `Accept` → format, and the encoders (whole or streamed) |
+//! | `error.rs` | the backend's errors → the envelope (window and SQL refusals included), axum's rejections, in one place |
+//! | `negotiate.rs` | `Accept` → the answer format (the encoders are the engine's: `mudrock_engine::encode`) |
 //! | `etag.rs` | validators and 304s (`Range` parsing is in `http`, shared with the worker) |
-//! | `catalogs.rs` | a project's catalogs with their versions, cached |
 //! | `routes/` | one file per group of routes |
 //! | `openapi.rs` | the OpenAPI 3 document, checked against the router in tests |
-//! | `runtime.rs` | the query runtime, apart from the serving one |
 //! | `server.rs` | binding, serving, graceful shutdown |
 
 pub mod auth;
-pub mod catalogs;
 pub mod error;
 pub mod etag;
 pub mod negotiate;
@@ -25,7 +26,6 @@ pub mod openapi;
 pub mod request_id;
 pub mod router;
 pub mod routes;
-pub mod runtime;
 pub mod server;
 pub mod state;
 

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use mudrock_core::layout::{Layout, ProjectId};
 use opendal::Operator;
 use opendal::layers::RetryLayer;
 
@@ -396,6 +397,28 @@ impl StorageManager {
         Ok(out)
     }
 
+    /// The project folders under the layout's prefix (one level, not every object of every project):
+    /// each name that is a valid project id. Whether a folder holds a project is the catalogs' to say.
+    pub async fn project_folders(&self, layout: &Layout) -> Result<Vec<ProjectId>> {
+        let prefix = match layout.prefix() {
+            "" => String::new(),
+            p => format!("{p}/"),
+        };
+        let entries = match self.op.list(&prefix).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(self.err(e, "list", &prefix)),
+        };
+        Ok(entries
+            .iter()
+            .filter(|e| e.metadata().is_dir())
+            .filter_map(|e| {
+                let name = e.path().trim_end_matches('/');
+                ProjectId::new(name.rsplit('/').next().unwrap_or(name)).ok()
+            })
+            .collect())
+    }
+
     /// Removes the object; removing a missing object succeeds.
     pub async fn delete(&self, path: &str) -> Result<()> {
         check_key(path)?;
@@ -555,7 +578,7 @@ fn bad_key(path: &str, why: &str) -> Error {
 
 /// OpenDAL's errors as the backend's, converted once where they enter (this file: the storage manager
 /// is the only caller of OpenDAL).
-pub fn from_opendal(err: opendal::Error) -> Error {
+pub(crate) fn from_opendal(err: opendal::Error) -> Error {
     {
         use opendal::ErrorKind as K;
         let kind = match err.kind() {

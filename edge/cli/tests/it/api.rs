@@ -16,6 +16,7 @@ use arrow_array::{Array, RecordBatch};
 use bytes::Bytes;
 use mudrock_engine::cache::{CacheConfig, Caches};
 use mudrock_engine::query::QueryEngine;
+use mudrock_engine::service::{Limits, Service};
 use mudrock_server::{ApiConfig, ApiState, Scope, Server, Tokens};
 use mudrock_shared::{ErrorCode, ErrorEnvelope, IngestResponse, IngestStatus, Table, media};
 use mudrock_store::{Ingestor, StorageConfig, StorageManager};
@@ -45,16 +46,16 @@ struct Api {
 
 impl Api {
     async fn start() -> Api {
-        Api::start_with(ApiConfig {
-            max_upload_bytes: MAX_UPLOAD,
-            ..ApiConfig::default()
-        })
-        .await
+        Api::start_with(Limits::default()).await
     }
 
     /// Project `demo` (the six demo wells) and project `other` (one small well), served with three
     /// tokens: all projects, `demo` only, `other` only.
-    async fn start_with(config: ApiConfig) -> Api {
+    async fn start_with(limits: Limits) -> Api {
+        let config = ApiConfig {
+            max_upload_bytes: MAX_UPLOAD,
+            ..ApiConfig::default()
+        };
         let dir = tempfile::tempdir().unwrap();
         let objects = dir.path().join("objects");
         let storage = StorageManager::new(&StorageConfig::fs(&objects)).unwrap();
@@ -80,7 +81,8 @@ impl Api {
             .unwrap();
         let caches = Arc::new(Caches::open(&CacheConfig::defaults(dir.path()), &storage, &layout()).unwrap());
         let engine = QueryEngine::new(storage, layout());
-        let state = ApiState::new(ingestor, engine, caches, tokens, config).unwrap();
+        let service = Service::new(ingestor, engine, caches, limits).unwrap();
+        let state = ApiState::new(service, tokens, config);
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let server = Server::start(addr, state).await.unwrap();
         Api {
@@ -898,9 +900,9 @@ async fn parquet_objects_are_served_by_byte_range() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_streams_results_in_every_format_with_limits() {
-    let api = Api::start_with(ApiConfig {
+    let api = Api::start_with(Limits {
         row_limit: 50_000,
-        ..ApiConfig::default()
+        ..Limits::default()
     })
     .await;
     let sql = "SELECT well_id, depth, GR FROM well_logs WHERE well_id = '05123456780000' ORDER BY depth";
@@ -1008,9 +1010,9 @@ async fn a_slow_query_times_out_and_the_server_keeps_serving() {
     // A join of 79,000 × 500 rows: tens of milliseconds in a release build, seconds in a debug one —
     // always past 20 ms, and not so long that the abandoned query (it stops at its next yield) slows
     // the other tests down.
-    let api = Api::start_with(ApiConfig {
+    let api = Api::start_with(Limits {
         query_timeout: Duration::from_millis(20),
-        ..ApiConfig::default()
+        ..Limits::default()
     })
     .await;
     let started = std::time::Instant::now();
@@ -1431,10 +1433,9 @@ async fn serve_takes_tokens_from_a_config_file_or_the_environment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trusted_versions_still_see_an_ingest_through_the_server_at_once() {
-    let api = Api::start_with(ApiConfig {
-        max_upload_bytes: MAX_UPLOAD,
+    let api = Api::start_with(Limits {
         revalidate_after: Duration::from_secs(600),
-        ..ApiConfig::default()
+        ..Limits::default()
     })
     .await;
     assert_eq!(api.json("/v1/projects/demo/wells").await["total"], 6);
@@ -1471,7 +1472,8 @@ async fn memory_storage_gives_no_etags_and_caches_nothing() {
     let caches = Arc::new(Caches::open(&CacheConfig::defaults(dir.path()), &storage, &layout()).unwrap());
     let engine = QueryEngine::new(storage, layout());
     let tokens = Tokens::new().with(ADMIN, Scope::All).unwrap();
-    let state = ApiState::new(ingestor, engine, caches, tokens, ApiConfig::default()).unwrap();
+    let service = Service::new(ingestor, engine, caches, Limits::default()).unwrap();
+    let state = ApiState::new(service, tokens, ApiConfig::default());
     let server = Server::start("127.0.0.1:0".parse().unwrap(), state)
         .await
         .unwrap();

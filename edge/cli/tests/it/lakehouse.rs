@@ -741,7 +741,9 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sql_route_travels_in_time_with_as_of() {
+    use mudrock_engine::Service;
     use mudrock_engine::cache::{CacheConfig, Caches};
+    use mudrock_engine::service::Limits;
     use mudrock_server::{ApiConfig, ApiState, Scope, Server, Tokens};
 
     let s = sqlite().await;
@@ -757,14 +759,8 @@ async fn the_sql_route_travels_in_time_with_as_of() {
         )
         .unwrap(),
     );
-    let state = ApiState::new(
-        s.ingestor.clone(),
-        s.engine.clone(),
-        caches,
-        tokens,
-        ApiConfig::default(),
-    )
-    .unwrap();
+    let service = Service::new(s.ingestor.clone(), s.engine.clone(), caches, Limits::default()).unwrap();
+    let state = ApiState::new(service, tokens, ApiConfig::default());
     let server = Server::start("127.0.0.1:0".parse().unwrap(), state)
         .await
         .unwrap();

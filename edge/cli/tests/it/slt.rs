@@ -42,7 +42,7 @@ impl sqllogictest::AsyncDB for MudrockDb {
         {
             options = options.with_as_of(AsOf::parse(spec.trim())?);
         }
-        // The engine's futures are not `Send` (see `mudrock_server::runtime`), and this trait's must be: run the
+        // The engine's futures are not `Send` (see `mudrock_engine::service::QueryRuntime`), and this trait's must be: run the
         // query to completion on a blocking thread of the same runtime, as the server does.
         let (engine, project, sql) = (self.engine.clone(), self.project.clone(), sql.to_owned());
         let handle = tokio::runtime::Handle::current();

@@ -104,7 +104,8 @@ impl ApiError {
     /// its context as details.
     pub fn from_error_as(code: ErrorCode, err: Error) -> Self {
         let mut api = ApiError::new(code, err.message().to_owned());
-        if code.http_status() < 500 {
+        // A timeout's context (`timeout_ms`) is the caller's business too: it says what limit was hit.
+        if code.http_status() < 500 || code == ErrorCode::QueryTimeout {
             for (k, v) in err.context_pairs() {
                 // Storage internals (where the data dir is) are not the caller's business.
                 if !matches!(*k, "backend" | "root") {

@@ -1,13 +1,12 @@
 //! A project's catalogs (wells, logs, curves) at known versions, as the light routes read them: lookups
 //! by well, the curves of a well, the wells' grid index for polygon searches. The native server caches one
-//! per catalog version (`mudrock_server::catalogs`); the edge worker builds one from its bucket.
+//! per catalog version (`mudrock_engine::service::CatalogMemo`); the edge worker builds one from its bucket.
 
 use std::sync::{Arc, OnceLock};
 
 use mudrock_core::cache::VersionSet;
 use mudrock_core::layout::{ProjectId, WellId};
 use mudrock_core::spatial::{CellGrid, DEFAULT_CELL_KM, WellGrid};
-use mudrock_shared::ErrorCode;
 
 use super::error::{ApiError, ApiResult};
 use crate::catalog::{Catalog, CurveRow, WellRow};
@@ -59,8 +58,8 @@ impl ProjectCatalog {
             && catalog.curves.is_sorted_by(|a, b| a.well_id <= b.well_id)
     }
 
-    /// The well, or 404 naming it.
-    pub fn well(&self, well: &WellId) -> ApiResult<&WellRow> {
+    /// The well, or `NotFound` naming it.
+    pub fn well(&self, well: &WellId) -> crate::Result<&WellRow> {
         let wells = &self.catalog.wells;
         let id = well.as_str();
         let found = if self.sorted {
@@ -70,26 +69,25 @@ impl ProjectCatalog {
             wells.iter().find(|w| w.well_id == id)
         };
         found.ok_or_else(|| {
-            ApiError::not_found(format!(
-                "no well `{well}` in project `{}`: list the wells with GET /v1/projects/{}/wells",
-                self.project, self.project
-            ))
-            .with_detail("well", well.as_str())
+            crate::Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "no well `{well}` in project `{}`: list the wells with GET /v1/projects/{}/wells",
+                    self.project, self.project
+                ),
+            )
+            .with_context("well", well.as_str())
         })
     }
 
     /// The wells' grid index (1 km cells), built once per catalog version: a polygon search then tests
     /// only the wells in the cells under the polygon.
-    pub fn grid(&self) -> ApiResult<&WellGrid<usize>> {
+    pub fn grid(&self) -> crate::Result<&WellGrid<usize>> {
         if let Some(grid) = self.grid.get() {
             return Ok(grid);
         }
-        let cells = CellGrid::new(DEFAULT_CELL_KM).map_err(|e| {
-            ApiError::from(crate::Error::new(
-                ErrorKind::Unexpected,
-                format!("grid cells: {e}"),
-            ))
-        })?;
+        let cells = CellGrid::new(DEFAULT_CELL_KM)
+            .map_err(|e| crate::Error::new(ErrorKind::Unexpected, "grid cells").with_source(e))?;
         // Wells without a location are not placed (NaN is refused by the grid, never guessed).
         let wells = self.catalog.wells.iter().enumerate();
         let placed = wells.map(|(i, w)| (i, w.lat.unwrap_or(f64::NAN), w.lon.unwrap_or(f64::NAN)));
@@ -133,14 +131,14 @@ pub fn well_id(text: &str) -> ApiResult<WellId> {
 }
 
 /// 404 for a project with no catalogs.
-pub fn no_such_project(project: &ProjectId) -> ApiError {
-    ApiError::new(
-        ErrorCode::NotFound,
+pub fn no_such_project(project: &ProjectId) -> crate::Error {
+    crate::Error::new(
+        ErrorKind::NotFound,
         format!(
             "project `{project}` has no wells: ingest LAS files first (POST /v1/projects/{project}/ingest or `mudrock ingest`)"
         ),
     )
-    .with_detail("project", project.as_str())
+    .with_context("project", project.as_str())
 }
 
 #[cfg(test)]
@@ -207,6 +205,6 @@ mod tests {
         let b = WellId::new("B").unwrap();
         assert_eq!(sorted.curves(&b).count(), 3);
         let missing = sorted.well(&WellId::new("D").unwrap()).unwrap_err();
-        assert_eq!(missing.code(), ErrorCode::NotFound);
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
     }
 }

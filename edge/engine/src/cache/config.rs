@@ -96,6 +96,15 @@ impl Default for L3Config {
 }
 
 impl CacheConfig {
+    /// No tier that outlives the process: L1 only (a one-shot command has nothing to share).
+    pub fn off() -> Self {
+        CacheConfig {
+            l1: L1Config::default(),
+            l2: None,
+            l3: L3Config { enabled: false },
+        }
+    }
+
     /// The embedded defaults, L2 under `<data_dir>/cache/l2`.
     pub fn defaults(data_dir: &Path) -> Self {
         CacheConfig {

@@ -17,9 +17,9 @@ use mudrock_shared::{ErrorCode, IngestResponse, IngestedFile};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use super::extract::ApiPath;
-use crate::catalogs::project_id;
 use crate::error::{ApiError, ApiResult};
 use crate::state::ApiState;
+use mudrock_common::http::project_catalog::project_id;
 use mudrock_store::report::IngestReport;
 
 /// How long the body of a refused upload is read and dropped before the connection is let go.
@@ -76,19 +76,18 @@ pub async fn upload(
     }
     // As many files at once as `mudrock ingest` works on (the ingestor's concurrency), reports in upload
     // order; memory holds at most that many files.
-    let ingestor = state.ingestor();
     let sources = files
         .into_iter()
         .map(|(name, spooled)| (name, spooled.into_bytes()))
         .collect();
-    let reports: Vec<IngestedFile> = ingestor
-        .ingest_many(&project, sources)
+    let reports: Vec<IngestedFile> = state
+        .service()
+        .project(&project)
+        .ingest(sources)
         .await
         .into_iter()
         .map(ingested)
         .collect();
-    // The catalogs changed: the next request must see their new versions.
-    state.catalogs().forget_versions(&project);
     super::json(
         &IngestResponse {
             project_id: project.to_string(),

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use crate::state::ApiState;
 
 pub async fn metrics(State(state): State<ApiState>) -> Response {
-    let mut text = state.caches().prometheus_text().await;
-    text.push_str(&state.counters().render());
+    let mut text = state.service().caches().prometheus_text().await;
+    text.push_str(&state.counters().render(state.service().queries_run()));
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

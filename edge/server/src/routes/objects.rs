@@ -15,12 +15,13 @@ use mudrock_core::cache::{CacheKey, Version, VersionSet};
 use mudrock_core::layout::LogId;
 
 use super::extract::ApiPath;
-use crate::catalogs::{object_version, project_id, well_id};
 use crate::error::{ApiError, ApiResult};
 use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::error::ErrorKind;
+use mudrock_common::http::project_catalog::{project_id, well_id};
 use mudrock_common::http::range::{self, Wanted};
+use mudrock_engine::service::object_version;
 
 pub async fn get(
     State(state): State<ApiState>,
@@ -38,7 +39,7 @@ pub async fn get(
     let log = LogId::new(log_text).map_err(|e| {
         ApiError::bad_request(format!("invalid log id `{log_text}`: {e}")).with_detail("log", log_text)
     })?;
-    let path = state.layout().well_log(&project, &well, &log);
+    let path = state.service().layout().well_log(&project, &well, &log);
     let not_found = |e: crate::Error| -> ApiError {
         if e.kind() == ErrorKind::NotFound {
             ApiError::not_found(format!(
@@ -51,7 +52,7 @@ pub async fn get(
     };
     // Through L2 when it is on: its `head` is the version the bytes are then read at, so the ETag and
     // the bytes agree even if the object is replaced meanwhile.
-    let (version, size, l2) = match state.cached_objects() {
+    let (version, size, l2) = match state.service().cached_objects() {
         Some(store) => {
             let meta = store
                 .head_object(&object_store::path::Path::from(path.as_str()))
@@ -66,7 +67,7 @@ pub async fn get(
             (version, meta.size, Some((store.clone(), meta)))
         }
         None => {
-            let meta = state.storage().stat(&path).await.map_err(not_found)?;
+            let meta = state.service().storage().stat(&path).await.map_err(not_found)?;
             (object_version(&meta), meta.size, None)
         }
     };
@@ -99,6 +100,7 @@ pub async fn get(
             (Some((store, meta)), false) => store.read_range(meta, range.clone()).await?,
             (None, false) => {
                 state
+                    .service()
                     .storage()
                     .download_range_of(&path, range.clone(), size)
                     .await?

@@ -7,7 +7,6 @@ use mudrock_core::layout::ProjectId;
 use mudrock_shared::{Project, ProjectList};
 
 use crate::auth::{Principal, Scope};
-use crate::catalogs::catalog_versions;
 use crate::error::ApiResult;
 use crate::state::ApiState;
 
@@ -16,36 +15,12 @@ pub async fn list(
     Extension(principal): Extension<Principal>,
 ) -> ApiResult<Response> {
     let mut ids: Vec<ProjectId> = match principal.scope.as_ref() {
-        Scope::All => {
-            // A project is a folder under the layout's prefix that has a wells catalog: list the folders
-            // (one level, not every object of every project), then look for the catalog in each.
-            let prefix = match state.layout().prefix() {
-                "" => String::new(),
-                p => format!("{p}/"),
-            };
-            let entries = state
-                .storage()
-                .operator()
-                .list(&prefix)
-                .await
-                .map_err(mudrock_store::storage::from_opendal)?;
-            let mut ids = Vec::new();
-            for entry in entries.iter().filter(|e| e.metadata().is_dir()) {
-                let name = entry.path().trim_end_matches('/');
-                let name = name.rsplit('/').next().unwrap_or(name);
-                if let Ok(id) = ProjectId::new(name)
-                    && catalog_versions(&state, &id).await?.is_some()
-                {
-                    ids.push(id);
-                }
-            }
-            ids
-        }
+        Scope::All => state.service().projects().await?,
         Scope::Projects(names) => {
             let mut ids = Vec::new();
             for name in names {
                 if let Ok(id) = ProjectId::new(name)
-                    && catalog_versions(&state, &id).await?.is_some()
+                    && state.service().project(&id).versions().await?.is_some()
                 {
                     ids.push(id);
                 }

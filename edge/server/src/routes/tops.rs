@@ -11,11 +11,12 @@ use mudrock_core::cache::CacheKey;
 use mudrock_shared::tops::TopList;
 
 use super::extract::ApiPath;
-use crate::catalogs::{self, no_such_project, object_version, project_id, well_id};
 use crate::error::ApiResult;
 use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::error::ErrorKind;
+use mudrock_common::http::project_catalog::{project_id, well_id};
+use mudrock_engine::service::{no_such_project, object_version};
 use mudrock_store::catalog::tops;
 
 pub async fn list(
@@ -25,11 +26,13 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let project = project_id(&project)?;
     let id = well_id(&well_text)?;
-    let path = tops::tops_path(state.layout(), &project, &id)?;
-    let catalog_versions = catalogs::catalog_versions(&state, &project)
+    let path = tops::tops_path(state.service().layout(), &project, &id)?;
+    let facade = state.service().project(&project);
+    let catalog_versions = facade
+        .versions()
         .await?
         .ok_or_else(|| no_such_project(&project))?;
-    let meta = match state.storage().stat(&path).await {
+    let meta = match state.service().storage().stat(&path).await {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
         Err(e) => return Err(e.into()),
@@ -52,11 +55,9 @@ pub async fn list(
         return Ok(etag::not_modified(key));
     }
     // 404 for a well the project does not have.
-    catalogs::load_at(&state, &project, catalog_versions)
-        .await?
-        .well(&id)?;
+    facade.catalog_at(catalog_versions).await?.well(&id)?;
     let list = match meta {
-        Some(_) => tops::decode(&id, state.storage().download(&path).await?)?,
+        Some(_) => tops::decode(&id, state.service().storage().download(&path).await?)?,
         None => TopList::empty(id.as_str()),
     };
     super::json(&list, key.as_ref())

@@ -11,11 +11,12 @@ use mudrock_shared::{PolygonSearchRequest, WellListQuery};
 use serde::Serialize;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::catalogs::{self, ProjectCatalog, no_such_project, project_id, well_id};
 use crate::error::ApiResult;
 use crate::etag;
 use crate::state::ApiState;
+use mudrock_common::http::project_catalog::{project_id, well_id};
 use mudrock_common::http::wells::{self as views, PolygonSearch, WellList};
+use mudrock_engine::service::{ProjectCatalog, no_such_project};
 
 /// The catalog versions, the key of this request over them, and either a 304 or the catalogs.
 pub enum Checked {
@@ -32,9 +33,8 @@ pub async fn check_then_load<R: Serialize>(
     request: &R,
     headers: &HeaderMap,
 ) -> ApiResult<Checked> {
-    let versions = catalogs::catalog_versions(state, project)
-        .await?
-        .ok_or_else(|| no_such_project(project))?;
+    let facade = state.service().project(project);
+    let versions = facade.versions().await?.ok_or_else(|| no_such_project(project))?;
     let key = versions
         .is_verifiable()
         .then(|| CacheKey::new(domain, &super::canonical(&(project.as_str(), request)), &versions));
@@ -44,7 +44,7 @@ pub async fn check_then_load<R: Serialize>(
         state.counters().count_not_modified();
         return Ok(Checked::NotModified(etag::not_modified(key)));
     }
-    let catalog = catalogs::load_at(state, project, versions).await?;
+    let catalog = facade.catalog_at(versions).await?;
     Ok(Checked::Fresh(catalog, key))
 }
 

@@ -25,7 +25,7 @@ impl QueryRuntime {
             .worker_threads(threads.max(1))
             .thread_name("mudrock-query")
             // Workers and blocking threads alike: planning runs on the latter (`run`), operators on both.
-            .thread_stack_size(mudrock_engine::query::QUERY_THREAD_STACK_BYTES)
+            .thread_stack_size(crate::query::QUERY_THREAD_STACK_BYTES)
             .enable_all()
             .build()
             .map_err(|e| {
