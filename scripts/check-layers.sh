@@ -15,7 +15,7 @@ declare -A allowed=(
   [mudrock-web]="mudrock-core mudrock-shared"
   [mudrock-edge-worker]="mudrock-common mudrock-core mudrock-shared"
   [mudrock-store]="mudrock-common mudrock-core mudrock-shared"
-  [mudrock-engine]="mudrock-store mudrock-common mudrock-core"
+  [mudrock-engine]="mudrock-store mudrock-common mudrock-core mudrock-shared"
   [mudrock-server]="mudrock-engine mudrock-store mudrock-common mudrock-core mudrock-shared"
   [mudrock-cli]="mudrock-server mudrock-engine mudrock-store mudrock-common mudrock-core mudrock-shared"
 )
