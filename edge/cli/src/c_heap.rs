@@ -8,32 +8,56 @@
 //! over zstd Parquet (benches/RESULTS.md). With a 32 MiB threshold those pages stay mapped; the memory kept
 //! is what the C code used at its peak, and never more than the threshold above what is in use.
 //!
+//! Setting the trim threshold also freezes glibc's mmap threshold at its 128 KiB default (glibc stops
+//! raising it as large blocks are freed), and a zstd compression context's workspace is larger than
+//! that: every column chunk an ingest encoded was then an `mmap` of fresh pages and a `munmap` (3,124
+//! of each for the 110 MB file), the kernel zeroing every page — half a second of system time, a third of
+//! the ingest's wall time. Blocks up to [`MMAP_THRESHOLD_BYTES`] therefore come from the heap too (and
+//! stay there for the next chunk, within the trim threshold).
+//!
 //! This file holds the workspace's one `unsafe` block (a call into glibc); `unsafe_code` is denied
 //! everywhere else.
 
 /// Free memory glibc may keep at the top of its heap (and of each thread arena) before trimming.
 pub const TRIM_THRESHOLD_BYTES: usize = 32 << 20;
 
-/// Sets glibc's trim threshold to [`TRIM_THRESHOLD_BYTES`], unless the environment already set one
-/// (`MALLOC_TRIM_THRESHOLD_` or `GLIBC_TUNABLES=glibc.malloc.trim_threshold=…` win). Call it first thing in
-/// `main`, before other threads exist. Does nothing off glibc (musl, macOS, wasm32).
+/// Blocks below this size come from glibc's heap rather than their own `mmap` (glibc's largest
+/// dynamic mmap threshold on 64-bit systems).
+pub const MMAP_THRESHOLD_BYTES: usize = 32 << 20;
+
+/// Sets glibc's trim threshold to [`TRIM_THRESHOLD_BYTES`] and its mmap threshold to
+/// [`MMAP_THRESHOLD_BYTES`], each unless the environment already set it (`MALLOC_TRIM_THRESHOLD_`,
+/// `MALLOC_MMAP_THRESHOLD_` or `GLIBC_TUNABLES=glibc.malloc.…` win). Call it first thing in `main`, before
+/// other threads exist. Does nothing off glibc (musl, macOS, wasm32).
 pub fn keep_freed_memory() {
-    let set_by_environment = std::env::var_os("MALLOC_TRIM_THRESHOLD_").is_some()
-        || std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("trim_threshold"));
-    if !set_by_environment {
-        set_trim_threshold(TRIM_THRESHOLD_BYTES);
+    let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if std::env::var_os("MALLOC_TRIM_THRESHOLD_").is_none() && !tunables.contains("trim_threshold") {
+        set(Parameter::TrimThreshold, TRIM_THRESHOLD_BYTES);
     }
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() && !tunables.contains("mmap_threshold") {
+        set(Parameter::MmapThreshold, MMAP_THRESHOLD_BYTES);
+    }
+}
+
+enum Parameter {
+    TrimThreshold,
+    MmapThreshold,
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
-fn set_trim_threshold(bytes: usize) {
+fn set(parameter: Parameter, bytes: usize) {
+    let param = match parameter {
+        Parameter::TrimThreshold => libc::M_TRIM_THRESHOLD,
+        Parameter::MmapThreshold => libc::M_MMAP_THRESHOLD,
+    };
     let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
     // SAFETY: `mallopt` sets one of glibc's allocator parameters; M_TRIM_THRESHOLD takes any non-negative
-    // byte count. It touches no memory of ours and is called before the program starts other threads. A
-    // refusal (return 0) leaves glibc's default, which is only slower.
-    let _accepted = unsafe { libc::mallopt(libc::M_TRIM_THRESHOLD, value) };
+    // byte count, M_MMAP_THRESHOLD one up to 32 MiB on 64-bit systems. It touches no memory of ours and is
+    // called before the program starts other threads. A refusal (return 0) leaves glibc's default, which
+    // is only slower.
+    let _accepted = unsafe { libc::mallopt(param, value) };
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn set_trim_threshold(_bytes: usize) {}
+fn set(_parameter: Parameter, _bytes: usize) {}
