@@ -522,6 +522,8 @@ async fn concurrent_ingests_into_one_table_both_land(s: Setup) {
 
 // ---- The real binary: a crash in the middle of an ingest, and two processes at once ----------------
 
+/// `mudrock --data-dir DIR`, on the embedded default — or on the services, when the data dir was made
+/// by [`services_data_dir`] (its `services.env` holds what each command of it runs with).
 fn mudrock(data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mudrock"));
     cmd.arg("--data-dir")
@@ -530,7 +532,45 @@ fn mudrock(data_dir: &Path) -> Command {
         .env_remove("MUDROCK_ICEBERG_CATALOG")
         .env_remove("MUDROCK_DATABASE_URL")
         .stdin(Stdio::null());
+    if let Ok(services) = std::fs::read_to_string(data_dir.join(SERVICES_ENV)) {
+        cmd.args(["--storage", "s3"]);
+        for line in services.lines() {
+            if let Some((key, value)) = line.split_once('=') {
+                cmd.env(key, value);
+            }
+        }
+    }
     cmd
+}
+
+const SERVICES_ENV: &str = "services.env";
+
+/// A data dir whose commands keep the project on the services, as an operator deploys it: objects in
+/// SeaweedFS's S3 (a folder of the bucket no other test uses), the metadata store and the Iceberg SQL
+/// catalog in PostgreSQL (a fresh database each).
+fn services_data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let s3 = seaweedfs::server().fresh_config();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pg = postgres::server();
+    let (metadata, catalog) =
+        runtime.block_on(async { (pg.fresh_database().await, pg.fresh_database().await) });
+    let env = [
+        ("MINIO_ENDPOINT", s3.endpoint.as_str()),
+        ("MINIO_REGION", s3.region.as_str()),
+        ("MINIO_BUCKET", s3.bucket.as_str()),
+        ("MINIO_ROOT", s3.root.as_str()),
+        ("MINIO_ACCESS_KEY", s3.access_key_id.as_str()),
+        ("MINIO_SECRET_KEY", s3.secret_access_key.as_str()),
+        ("MUDROCK_DATABASE_URL", metadata.as_str()),
+        ("MUDROCK_ICEBERG_CATALOG", catalog.as_str()),
+    ];
+    let text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    std::fs::write(dir.path().join(SERVICES_ENV), text).unwrap();
+    dir
 }
 
 fn run_ok(cmd: &mut Command) -> String {
@@ -592,23 +632,29 @@ fn an_ingest_killed_before_its_commit_leaves_nothing_visible_and_the_rerun_compl
 
 #[test]
 fn two_processes_ingesting_into_one_table_at_once_both_land() {
-    let dir = tempfile::tempdir().unwrap();
+    two_processes_ingesting_at_once_both_land_in(tempfile::tempdir().unwrap().path());
+}
+
+#[test]
+fn two_processes_ingesting_into_one_table_at_once_both_land_on_postgres_and_seaweedfs() {
+    let dir = services_data_dir();
+    two_processes_ingesting_at_once_both_land_in(dir.path());
+    assert_nothing_embedded(dir.path());
+}
+
+fn two_processes_ingesting_at_once_both_land_in(dir: &Path) {
     let mut files = Vec::new();
     for (i, name) in ["Lima 1", "Mike 2", "November 3"].iter().enumerate() {
-        let path = dir.path().join(format!("w{i}.las"));
+        let path = dir.join(format!("w{i}.las"));
         std::fs::write(&path, gr_rhob(&format!("UWI-{i}"), name, 100 + i)).unwrap();
         files.push(path);
     }
     // Project tables first, so that the processes race on commits rather than on creating tables.
-    run_ok(
-        mudrock(dir.path())
-            .args(["ingest", "--project", "p"])
-            .arg(&files[0]),
-    );
+    run_ok(mudrock(dir).args(["ingest", "--project", "p"]).arg(&files[0]));
     let children: Vec<_> = files[1..]
         .iter()
         .map(|f| {
-            mudrock(dir.path())
+            mudrock(dir)
                 .args(["ingest", "--project", "p"])
                 .arg(f)
                 .stdout(Stdio::piped())
@@ -621,16 +667,12 @@ fn two_processes_ingesting_into_one_table_at_once_both_land() {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let total = sql_count(dir.path(), "SELECT count(*) FROM well_logs", "2100-01-01");
+    let total = sql_count(dir, "SELECT count(*) FROM well_logs", "2100-01-01");
     assert_eq!(total, 100 + 101 + 102);
-    let wells = sql_count(
-        dir.path(),
-        "SELECT count(DISTINCT well_id) FROM well_logs",
-        "2100-01-01",
-    );
+    let wells = sql_count(dir, "SELECT count(DISTINCT well_id) FROM well_logs", "2100-01-01");
     assert_eq!(wells, 3);
     // Every file in every view: current-state SQL reads the Parquet catalogs and the logs they list.
-    assert_every_file_in_the_views(dir.path(), &["w0.las", "w1.las", "w2.las"], 303);
+    assert_every_file_in_the_views(dir, &["w0.las", "w1.las", "w2.las"], 303);
 }
 
 /// The catalogs (what the browser, the worker and current-state SQL read) list exactly `files`, with
@@ -674,28 +716,40 @@ fn assert_every_file_in_the_views(data_dir: &Path, files: &[&str], rows: i64) {
 
 #[test]
 fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_by_the_next_ingest() {
-    let dir = tempfile::tempdir().unwrap();
-    let first = dir.path().join("first.las");
-    let second = dir.path().join("second.las");
+    killed_between_commits_and_views_in(tempfile::tempdir().unwrap().path());
+}
+
+#[test]
+fn a_process_killed_between_its_commits_and_its_views_is_made_up_for_on_postgres_and_seaweedfs() {
+    let dir = services_data_dir();
+    killed_between_commits_and_views_in(dir.path());
+    assert_nothing_embedded(dir.path());
+}
+
+/// The services held the project: no objects, Iceberg catalog or metadata database under the data dir.
+fn assert_nothing_embedded(data_dir: &Path) {
+    for embedded in ["objects", "iceberg.db", "metadata.db"] {
+        assert!(
+            !data_dir.join(embedded).exists(),
+            "{embedded} under the data dir: the command did not run on the services"
+        );
+    }
+}
+
+fn killed_between_commits_and_views_in(dir: &Path) {
+    let first = dir.join("first.las");
+    let second = dir.join("second.las");
     std::fs::write(&first, gr_rhob("UWI-V1", "Victor 1", 40)).unwrap();
     std::fs::write(&second, gr_rhob("UWI-V2", "Victor 2", 50)).unwrap();
-    ingest_killed_at(
-        dir.path(),
-        &first,
-        mudrock_store::lakehouse::PAUSE_BEFORE_VIEW_ENV,
-    );
+    ingest_killed_at(dir, &first, mudrock_store::lakehouse::PAUSE_BEFORE_VIEW_ENV);
     // Committed: the tables hold the file ...
-    assert_eq!(sql_count(dir.path(), "SELECT count(*) FROM logs", "now"), 1);
+    assert_eq!(sql_count(dir, "SELECT count(*) FROM logs", "now"), 1);
     // ... `mudrock refresh` rebuilds the views from them ...
-    run_ok(mudrock(dir.path()).args(["refresh", "--project", "p"]));
-    assert_every_file_in_the_views(dir.path(), &["first.las"], 40);
+    run_ok(mudrock(dir).args(["refresh", "--project", "p"]));
+    assert_every_file_in_the_views(dir, &["first.las"], 40);
     // ... and so does the next ingest, of another file: both files are listed.
-    run_ok(
-        mudrock(dir.path())
-            .args(["ingest", "--project", "p"])
-            .arg(&second),
-    );
-    assert_every_file_in_the_views(dir.path(), &["first.las", "second.las"], 90);
+    run_ok(mudrock(dir).args(["ingest", "--project", "p"]).arg(&second));
+    assert_every_file_in_the_views(dir, &["first.las", "second.las"], 90);
 }
 
 /// `mudrock ingest FILE` killed with -9 where the fault hook `pause_env` makes it wait.

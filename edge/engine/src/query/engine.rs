@@ -27,13 +27,13 @@ use super::errors::{Hints, from_datafusion};
 use super::memory::QueryResources;
 use super::overflow::CheckedIntegerArithmetic;
 use super::registry::SingleStoreRegistry;
-use super::session::{PlanCacheStats, PlanCounters, SqlSession};
+use super::session::{self, PlanCacheStats, PlanCounters, SqlSession};
 use super::stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
 use super::udf;
 use super::well_logs::{LogObjectCache, WellLogsBuilder, WellLogsTable};
 use super::yielding::YieldBetweenBatches;
 use mudrock_common::error::{Error, ErrorKind, Result};
-use mudrock_store::lakehouse::{AsOf, Lakehouse};
+use mudrock_store::lakehouse::{AsOf, LakeTable, Lakehouse};
 use mudrock_store::storage::StorageManager;
 
 /// How the engine runs queries. [`QueryConfig::default`] is what `mudrock` uses.
@@ -233,7 +233,7 @@ impl QueryEngine {
         let start = async {
             let turn = self.turn(project).await?;
             let stream = if let Some(as_of) = options.as_of {
-                let session = self.session_as_of(project, as_of).await?;
+                let session = self.session_as_of(project, as_of, sql).await?;
                 session.start(sql, options, deadline).await?
             } else {
                 let session = self.session(project).await?;
@@ -316,7 +316,11 @@ impl QueryEngine {
 
     /// A one-query session over the project's Iceberg tables as of `as_of` (iceberg-datafusion reads
     /// them through the catalog's own FileIO): same SQL, same functions, same read-only rule.
-    async fn session_as_of(&self, project: &ProjectId, as_of: AsOf) -> Result<Arc<SqlSession>> {
+    ///
+    /// A session that is kept (a settled snapshot's) has every table; one made for a single query only
+    /// the catalog tables `sql` names: loading a table is a catalog lookup and a metadata file read, and a
+    /// scan of `well_logs` as of now need not pay for the four others.
+    async fn session_as_of(&self, project: &ProjectId, as_of: AsOf, sql: &str) -> Result<Arc<SqlSession>> {
         let inner = &self.inner;
         let key = match as_of {
             AsOf::Snapshot(id) => Some((project.clone(), id)),
@@ -334,7 +338,14 @@ impl QueryEngine {
         let url = project_url(project)?;
         let runtime = self.runtime(&url)?;
         let ctx = self.context(runtime);
-        let registered = lakehouse.tables_as_of(project, as_of).await?;
+        let catalogs: Vec<LakeTable> = match key {
+            Some(_) => LakeTable::ALL.to_vec(),
+            None => match session::referenced_tables(&ctx.state(), sql) {
+                Some(names) => names.iter().filter_map(|n| LakeTable::parse(n)).collect(),
+                None => LakeTable::ALL.to_vec(),
+            },
+        };
+        let registered = lakehouse.tables_as_of(project, as_of, &catalogs).await?;
         let no_hints = Hints::default();
         for table in registered.catalogs {
             let provider: Arc<dyn TableProvider> = match table.snapshot {

@@ -301,6 +301,16 @@ fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The tables `sql` names (bare names, as DataFusion resolves them before planning), or `None` when it
+/// does not get that far (too large, does not parse: the query itself then reports why).
+pub(super) fn referenced_tables(state: &SessionState, sql: &str) -> Option<Vec<String>> {
+    let dialect = session_dialect(state).ok()?;
+    bounds::check(dialect.as_ref(), sql).ok()?;
+    let statement = parse_one(state, dialect.as_ref(), sql).ok()?;
+    let references = state.resolve_table_references(&statement).ok()?;
+    Some(references.iter().map(|r| r.table().to_owned()).collect())
+}
+
 /// The session's SQL dialect.
 fn session_dialect(state: &SessionState) -> datafusion::common::Result<Box<dyn Dialect>> {
     let name = state.config().options().sql_parser.dialect;

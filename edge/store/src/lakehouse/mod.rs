@@ -138,7 +138,7 @@ pub struct TablesAsOf {
     pub well_logs_snapshot: i64,
     /// Whether this state can never change (a snapshot a later `well_logs` commit followed).
     pub settled: bool,
-    /// The other tables (`wells`, `curves`, `tops`, `logs`) as they were then.
+    /// The other tables asked for (of `wells`, `curves`, `tops`, `logs`) as they were then.
     pub catalogs: Vec<TableAsOf>,
 }
 
@@ -440,14 +440,20 @@ impl Lakehouse {
     }
 
     /// The tables as they were at `as_of` (see [`time_travel`]): the `well_logs` snapshot, and the
-    /// catalog tables' snapshots that belong with it, for the query engine to read. A table that had no
+    /// snapshots of the `catalogs` tables (any of the others; loaded at once) that belong with it, for
+    /// the query engine to read. A table that had no
     /// commit yet then has no snapshot (it reads as empty, with its first schema: [`TableAsOf::first_schema`]);
     /// the project having no samples then is [`ErrorKind::NotFound`] naming its first commit's time.
     ///
     /// [`TablesAsOf::settled`] says whether that state can never change: a snapshot id that a later
     /// `well_logs` commit followed (the catalogs' state between the two is closed). Such a view may be
     /// cached.
-    pub async fn tables_as_of(&self, project: &ProjectId, as_of: AsOf) -> Result<TablesAsOf> {
+    pub async fn tables_as_of(
+        &self,
+        project: &ProjectId,
+        as_of: AsOf,
+        catalogs: &[LakeTable],
+    ) -> Result<TablesAsOf> {
         let logs = self.table(project, LakeTable::WellLogs).await?;
         // The catalogs' state to read: as of the same time, except for a snapshot id, where it is the
         // state just before the next `well_logs` commit (an ingest commits its samples first, then its
@@ -494,19 +500,23 @@ impl Lakehouse {
                 },
             ));
         };
-        let mut catalogs = Vec::with_capacity(LakeTable::ALL.len() - 1);
-        for table in LakeTable::ALL {
-            if table == LakeTable::WellLogs {
-                continue;
-            }
+        let mut wanted: Vec<LakeTable> = catalogs
+            .iter()
+            .copied()
+            .filter(|t| *t != LakeTable::WellLogs)
+            .collect();
+        wanted.sort_by_key(|t| t.name());
+        wanted.dedup();
+        let loads = wanted.into_iter().map(|table| async move {
             let loaded = self.table(project, table).await?;
             let snapshot = time_travel::snapshot_at(loaded.metadata(), at_ms);
-            catalogs.push(TableAsOf {
+            Ok::<_, Error>(TableAsOf {
                 table,
                 loaded,
                 snapshot,
-            });
-        }
+            })
+        });
+        let catalogs = futures::future::try_join_all(loads).await?;
         Ok(TablesAsOf {
             well_logs_snapshot: logs_snapshot,
             settled,
