@@ -121,6 +121,7 @@ on_every_catalog!(
     a_type_conflict_is_refused_before_anything_is_written,
     concurrent_ingests_into_one_table_both_land,
     time_travel_reads_logs_copied_into_the_table_by_older_versions,
+    now_asked_again_sees_every_new_commit,
 );
 
 fn depths(n: usize, start: f64) -> Vec<f64> {
@@ -342,6 +343,26 @@ async fn new_curves_add_columns_and_old_snapshots_keep_their_schema(s: Setup) {
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     assert!(err.to_string().contains("NPHI"), "{err}");
     assert_eq!(count(&s, "SELECT count(*) FROM well_logs", old).await, 30);
+}
+
+/// `as_of=now` keeps its session by the snapshots it showed: asked again after a commit, it shows the
+/// new state — samples and catalog tables alike — and asked again without one, the same.
+async fn now_asked_again_sees_every_new_commit(s: Setup) {
+    let now = Some(AsOf::Latest);
+    let samples = "SELECT count(*) FROM well_logs";
+    let wells = "SELECT count(*) FROM wells";
+    ingest(&s, "a.las", gr_rhob("UWI-N1", "November 1", 10)).await;
+    assert_eq!(count(&s, samples, now).await, 10);
+    assert_eq!(count(&s, wells, now).await, 1);
+    assert_eq!(count(&s, samples, now).await, 10);
+    ingest(&s, "b.las", gr_rhob("UWI-N2", "November 2", 7)).await;
+    assert_eq!(count(&s, samples, now).await, 17);
+    assert_eq!(count(&s, wells, now).await, 2);
+    let both = "SELECT count(*) FROM well_logs JOIN wells USING (well_id)";
+    assert_eq!(count(&s, both, now).await, 17);
+    ingest(&s, "c.las", gr_rhob("UWI-N3", "November 3", 5)).await;
+    assert_eq!(count(&s, both, now).await, 22);
+    assert_eq!(count(&s, wells, now).await, 3);
 }
 
 async fn time_travel_by_snapshot_id_and_by_time(s: Setup) {

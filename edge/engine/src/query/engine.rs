@@ -147,6 +147,10 @@ struct Inner {
     /// Sessions over a settled snapshot id (one a later commit followed): its tables never change, so the
     /// session (tables and kept plans) serves every later query of it without asking the catalog again.
     snapshot_sessions: StdMutex<Lru<(ProjectId, i64), Arc<SqlSession>>>,
+    /// Time-travel sessions by the snapshots they show ([`ResolvedState`]): a state named by snapshot
+    /// ids never changes, so `as_of=now` asked again while nothing was committed reuses the session and
+    /// its kept plans.
+    resolved_sessions: StdMutex<Lru<ResolvedState, Arc<SqlSession>>>,
     /// `well_logs` as of a snapshot (its log files, their footers read): a snapshot's files never
     /// change, so every time-travel query of it, settled or `now`, reuses the table.
     snapshot_logs: StdMutex<Lru<(ProjectId, i64), Arc<WellLogsTable>>>,
@@ -154,6 +158,10 @@ struct Inner {
 
 /// Snapshot sessions kept (each holds four tables' metadata and up to `plan_cache_entries` plans).
 const SNAPSHOT_SESSIONS: u64 = 32;
+
+/// What a time-travel session shows: the project, its `well_logs` snapshot, and each registered catalog
+/// table with its snapshot (`None`: no commit yet then), by name.
+type ResolvedState = (ProjectId, i64, Vec<(&'static str, Option<i64>)>);
 
 /// A project's current session and what rebuilding it needs.
 struct ProjectSlot {
@@ -206,6 +214,7 @@ impl QueryEngine {
                 projects: StdMutex::default(),
                 lakehouse: OnceLock::new(),
                 snapshot_sessions: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
+                resolved_sessions: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
                 snapshot_logs: StdMutex::new(Lru::new(SNAPSHOT_SESSIONS, |_, _| 1)),
             }),
         }
@@ -317,9 +326,11 @@ impl QueryEngine {
     /// A one-query session over the project's Iceberg tables as of `as_of` (iceberg-datafusion reads
     /// them through the catalog's own FileIO): same SQL, same functions, same read-only rule.
     ///
-    /// A session that is kept (a settled snapshot's) has every table; one made for a single query only
-    /// the catalog tables `sql` names: loading a table is a catalog lookup and a metadata file read, and a
-    /// scan of `well_logs` as of now need not pay for the four others.
+    /// A snapshot id's session has every table; one for a time (or now) only the catalog tables `sql`
+    /// names: loading a table is a catalog lookup and a metadata file read, and a scan of `well_logs` as of
+    /// now need not pay for the four others. Sessions are kept by the snapshots they show (and a settled
+    /// snapshot id's by that id, without asking the catalog again), so a query repeated while nothing was
+    /// committed starts from its kept plan, as on the current state.
     async fn session_as_of(&self, project: &ProjectId, as_of: AsOf, sql: &str) -> Result<Arc<SqlSession>> {
         let inner = &self.inner;
         let key = match as_of {
@@ -346,6 +357,21 @@ impl QueryEngine {
             },
         };
         let registered = lakehouse.tables_as_of(project, as_of, &catalogs).await?;
+        let key = key.filter(|_| registered.settled);
+        let mut shown: Vec<(&'static str, Option<i64>)> = registered
+            .catalogs
+            .iter()
+            .map(|t| (t.table.name(), t.snapshot))
+            .collect();
+        shown.sort_unstable();
+        let resolved: ResolvedState = (project.clone(), registered.well_logs_snapshot, shown);
+        let found = lock(&inner.resolved_sessions).get(&resolved).cloned();
+        if let Some(session) = found {
+            if let Some(key) = key {
+                let _ = lock(&inner.snapshot_sessions).insert(key, Arc::clone(&session));
+            }
+            return Ok(session);
+        }
         let no_hints = Hints::default();
         for table in registered.catalogs {
             let provider: Arc<dyn TableProvider> = match table.snapshot {
@@ -387,23 +413,20 @@ impl QueryEngine {
                 table
             }
         };
+        // A log file that could not be read (gone from storage) is not kept in a session either.
+        let readable = well_logs.all_readable();
         ctx.register_table("well_logs", well_logs as _)
             .map_err(|e| from_datafusion(e, &no_hints))?;
-        let key = key.filter(|_| registered.settled);
-        // Plans are kept only where the session is (a settled snapshot's).
-        let config = QueryConfig {
-            plan_cache_entries: if key.is_some() {
-                inner.config.plan_cache_entries
-            } else {
-                0
-            },
-            ..inner.config.clone()
-        };
+        // Kept by the state it shows, with its plans: a later query of the same state reuses both.
         let session = Arc::new(SqlSession::from_context_with(
             ctx,
-            &config,
+            &inner.config,
             Arc::clone(&inner.resources),
         ));
+        if !readable {
+            return Ok(session);
+        }
+        let _ = lock(&inner.resolved_sessions).insert(resolved, Arc::clone(&session));
         if let Some(key) = key {
             let _ = lock(&inner.snapshot_sessions).insert(key, Arc::clone(&session));
         }
