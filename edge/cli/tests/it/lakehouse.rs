@@ -15,7 +15,7 @@ use bytes::Bytes;
 use mudrock_core::layout::{Layout, ProjectId};
 use mudrock_engine::query::{QueryEngine, SqlOptions};
 use mudrock_store::catalog::CatalogStore;
-use mudrock_store::lakehouse::{AsOf, CatalogKind, LakeTable, Lakehouse, LakehouseConfig, ViewVersion};
+use mudrock_store::lakehouse::{AsOf, IcebergCatalog, LakeTable, Lakehouse, LakehouseConfig, ViewVersion};
 use mudrock_store::{ErrorKind, IngestStatus, Ingestor, StorageConfig, StorageManager};
 
 use crate::support::{las, las_form};
@@ -37,7 +37,7 @@ fn unique_project(tag: &str) -> ProjectId {
     ProjectId::new(&format!("{tag}-{}-{n}", std::process::id())).unwrap()
 }
 
-async fn setup(storage: StorageConfig, catalog: CatalogKind, dir: tempfile::TempDir) -> Setup {
+async fn setup(storage: StorageConfig, catalog: IcebergCatalog, dir: tempfile::TempDir) -> Setup {
     let config = LakehouseConfig::for_storage(&storage, catalog).unwrap().unwrap();
     let lakehouse = Lakehouse::open(config).await.unwrap();
     let manager = StorageManager::new(&storage).unwrap();
@@ -56,7 +56,7 @@ async fn setup(storage: StorageConfig, catalog: CatalogKind, dir: tempfile::Temp
 async fn sqlite() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let storage = StorageConfig::fs(dir.path().join("objects"));
-    let catalog = CatalogKind::sqlite_file(&dir.path().join("iceberg.db"));
+    let catalog = IcebergCatalog::sqlite_file(&dir.path().join("iceberg.db"));
     setup(storage, catalog, dir).await
 }
 
@@ -64,13 +64,13 @@ async fn postgres() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let storage = StorageConfig::fs(dir.path().join("objects"));
     let uri = postgres::server().fresh_database().await;
-    setup(storage, CatalogKind::Sql { uri }, dir).await
+    setup(storage, IcebergCatalog::Sql { uri }, dir).await
 }
 
 async fn rest() -> Setup {
     let server = seaweed().await;
     let storage = StorageConfig::s3(server.fresh_config());
-    let catalog = CatalogKind::Rest {
+    let catalog = IcebergCatalog::Rest {
         uri: server.iceberg_url.clone(),
         credential: Some(format!("{}:{}", seaweedfs::ACCESS_KEY, seaweedfs::SECRET_KEY)),
         warehouse: Some(seaweedfs::TABLE_BUCKET.to_owned()),
@@ -904,7 +904,7 @@ async fn an_unreachable_catalog_is_named_and_retryable() {
         .local_addr()
         .unwrap()
         .port();
-    let rest = CatalogKind::Rest {
+    let rest = IcebergCatalog::Rest {
         uri: format!("http://127.0.0.1:{closed}"),
         credential: None,
         warehouse: None,
@@ -924,7 +924,7 @@ async fn an_unreachable_catalog_is_named_and_retryable() {
         "{err}"
     );
     // PostgreSQL that is not there.
-    let pg = CatalogKind::Sql {
+    let pg = IcebergCatalog::Sql {
         uri: format!("postgres://mudrock:x@127.0.0.1:{closed}/nowhere"),
     };
     let config = LakehouseConfig::for_storage(&storage, pg).unwrap().unwrap();
@@ -946,7 +946,7 @@ async fn wrong_credentials_are_refused_with_what_to_check() {
         .fresh_database()
         .await
         .replace(postgres::PASSWORD, "not-the-password");
-    let config = LakehouseConfig::for_storage(&storage, CatalogKind::Sql { uri })
+    let config = LakehouseConfig::for_storage(&storage, IcebergCatalog::Sql { uri })
         .unwrap()
         .unwrap();
     let err = expect_err(Lakehouse::open(config).await, "wrong password");
@@ -956,7 +956,7 @@ async fn wrong_credentials_are_refused_with_what_to_check() {
 
     // SeaweedFS's REST catalog with a key it does not know.
     let seaweed = seaweed().await;
-    let rest = CatalogKind::Rest {
+    let rest = IcebergCatalog::Rest {
         uri: seaweed.iceberg_url.clone(),
         credential: Some("nobody:wrong-secret".to_owned()),
         warehouse: Some(seaweedfs::TABLE_BUCKET.to_owned()),
@@ -980,7 +980,7 @@ async fn a_lost_commit_race_without_retries_is_a_conflict_and_commits_nothing_ha
     let dir = tempfile::tempdir().unwrap();
     let storage = StorageConfig::fs(dir.path().join("objects"));
     let mut config =
-        LakehouseConfig::for_storage(&storage, CatalogKind::sqlite_file(&dir.path().join("i.db")))
+        LakehouseConfig::for_storage(&storage, IcebergCatalog::sqlite_file(&dir.path().join("i.db")))
             .unwrap()
             .unwrap();
     config.commit_retries = 0;

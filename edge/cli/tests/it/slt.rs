@@ -15,7 +15,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use mudrock_core::layout::ProjectId;
 use mudrock_engine::query::{QueryEngine, SqlOptions};
-use mudrock_store::lakehouse::{AsOf, CatalogKind, LakeTable, Lakehouse, LakehouseConfig};
+use mudrock_store::lakehouse::{AsOf, IcebergCatalog, LakeTable, Lakehouse, LakehouseConfig};
 use mudrock_store::{Error, Ingestor, StorageConfig, StorageManager};
 use sqllogictest::{DBOutput, DefaultColumnType};
 
@@ -115,7 +115,7 @@ async fn sql_behaviour_files() {
     let dir = tempfile::tempdir().unwrap();
     let storage_config = StorageConfig::fs(dir.path().join("objects"));
     let storage = StorageManager::new(&storage_config).unwrap();
-    let catalog = CatalogKind::sqlite_file(&dir.path().join("iceberg.db"));
+    let catalog = IcebergCatalog::sqlite_file(&dir.path().join("iceberg.db"));
     let lakehouse = Lakehouse::open(
         LakehouseConfig::for_storage(&storage_config, catalog)
             .unwrap()

@@ -27,9 +27,10 @@ pub const REST_CREDENTIAL_ENV: &str = "MUDROCK_ICEBERG_REST_CREDENTIAL";
 /// The REST catalog's warehouse (SeaweedFS: the table bucket; its default is `warehouse`).
 pub const REST_WAREHOUSE_ENV: &str = "MUDROCK_ICEBERG_REST_WAREHOUSE";
 
-/// The catalog that records the tables' current metadata.
+/// Which Iceberg catalog records the tables' current metadata (Iceberg's own sense of "catalog": not the
+/// Parquet catalogs of wells, logs and curves, which are views of the tables).
 #[derive(Clone, PartialEq, Eq)]
-pub enum CatalogKind {
+pub enum IcebergCatalog {
     /// iceberg-catalog-sql over a SQLite file or a PostgreSQL database (`uri` as sqlx takes it).
     Sql { uri: String },
     /// An Iceberg REST catalog. It decides where tables live; `warehouse` names the catalog's warehouse
@@ -41,26 +42,26 @@ pub enum CatalogKind {
     },
 }
 
-impl std::fmt::Debug for CatalogKind {
+impl std::fmt::Debug for IcebergCatalog {
     // Connection strings and credentials may hold passwords: only the kind and host reach a log.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.describe())
     }
 }
 
-impl CatalogKind {
+impl IcebergCatalog {
     /// What an error message names: `SQL catalog (sqlite)`, `SQL catalog (postgres)`, `REST catalog at …`.
     pub fn describe(&self) -> String {
         match self {
-            CatalogKind::Sql { uri } if uri.starts_with("sqlite:") => "SQL catalog (sqlite)".to_owned(),
-            CatalogKind::Sql { .. } => "SQL catalog (postgres)".to_owned(),
-            CatalogKind::Rest { uri, .. } => format!("REST catalog at {uri}"),
+            IcebergCatalog::Sql { uri } if uri.starts_with("sqlite:") => "SQL catalog (sqlite)".to_owned(),
+            IcebergCatalog::Sql { .. } => "SQL catalog (postgres)".to_owned(),
+            IcebergCatalog::Rest { uri, .. } => format!("REST catalog at {uri}"),
         }
     }
 
     /// The SQL catalog on a SQLite file, created when missing.
-    pub fn sqlite_file(path: &Path) -> CatalogKind {
-        CatalogKind::Sql {
+    pub fn sqlite_file(path: &Path) -> IcebergCatalog {
+        IcebergCatalog::Sql {
             uri: format!("sqlite://{}?mode=rwc", path.display()),
         }
     }
@@ -69,7 +70,7 @@ impl CatalogKind {
 /// Everything needed to open the catalog and read and write the tables' files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LakehouseConfig {
-    pub catalog: CatalogKind,
+    pub catalog: IcebergCatalog,
     /// `file:///abs/objects` or `s3://bucket/root`: projects' tables go under `{warehouse}/{project}/iceberg/`.
     pub warehouse: String,
     /// The S3 endpoint and keys for the tables' files (empty on the file system).
@@ -121,7 +122,7 @@ fn max_columns_from_env() -> Result<usize> {
 impl LakehouseConfig {
     /// The tables over `storage` with `catalog`. Memory storage has no Iceberg tables (`None`): its
     /// objects vanish with the process, and a catalog outliving them would point at nothing.
-    pub fn for_storage(storage: &StorageConfig, catalog: CatalogKind) -> Result<Option<LakehouseConfig>> {
+    pub fn for_storage(storage: &StorageConfig, catalog: IcebergCatalog) -> Result<Option<LakehouseConfig>> {
         let (warehouse, file_io) = match &storage.backend {
             Backend::Memory => return Ok(None),
             Backend::Fs { root } => {
@@ -164,7 +165,7 @@ impl LakehouseConfig {
     }
 
     /// The catalog `MUDROCK_ICEBERG_CATALOG` names (see the module doc), `None` for `off`.
-    pub fn catalog_from_env(data_dir: &Path) -> Result<Option<CatalogKind>> {
+    pub fn catalog_from_env(data_dir: &Path) -> Result<Option<IcebergCatalog>> {
         catalog_from_lookup(data_dir, |name| std::env::var(name).ok())
     }
 }
@@ -173,12 +174,12 @@ impl LakehouseConfig {
 pub fn catalog_from_lookup(
     data_dir: &Path,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Result<Option<CatalogKind>> {
+) -> Result<Option<IcebergCatalog>> {
     let value = lookup(CATALOG_ENV)
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty());
     let Some(value) = value else {
-        return Ok(Some(CatalogKind::sqlite_file(&data_dir.join("iceberg.db"))));
+        return Ok(Some(IcebergCatalog::sqlite_file(&data_dir.join("iceberg.db"))));
     };
     if value.eq_ignore_ascii_case("off") {
         return Ok(None);
@@ -189,7 +190,7 @@ pub fn catalog_from_lookup(
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        return Ok(Some(CatalogKind::Rest {
+        return Ok(Some(IcebergCatalog::Rest {
             uri: value,
             credential: get(REST_CREDENTIAL_ENV),
             warehouse: get(REST_WAREHOUSE_ENV),
@@ -197,7 +198,7 @@ pub fn catalog_from_lookup(
     }
     if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://")
     {
-        return Ok(Some(CatalogKind::Sql { uri: value }));
+        return Ok(Some(IcebergCatalog::Sql { uri: value }));
     }
     Err(Error::new(
         ErrorKind::ConfigInvalid,
@@ -226,7 +227,7 @@ mod tests {
         let kind = catalog_from_lookup(Path::new("/data"), lookup(&[])).unwrap();
         assert_eq!(
             kind,
-            Some(CatalogKind::Sql {
+            Some(IcebergCatalog::Sql {
                 uri: "sqlite:///data/iceberg.db?mode=rwc".into()
             })
         );
@@ -241,7 +242,7 @@ mod tests {
         let pg =
             catalog_from_lookup(Path::new("/d"), lookup(&[(CATALOG_ENV, "postgres://u:p@h/db")])).unwrap();
         assert_eq!(
-            pg.as_ref().map(CatalogKind::describe).as_deref(),
+            pg.as_ref().map(IcebergCatalog::describe).as_deref(),
             Some("SQL catalog (postgres)")
         );
         // The password never shows in Debug.
@@ -256,7 +257,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             rest,
-            Some(CatalogKind::Rest {
+            Some(IcebergCatalog::Rest {
                 uri: "http://127.0.0.1:8181".into(),
                 credential: Some("k:s".into()),
                 warehouse: None,
@@ -277,7 +278,7 @@ mod tests {
             access_key_id: "key".into(),
             secret_access_key: "hush-hush-value".into(),
         });
-        let config = LakehouseConfig::for_storage(&storage, CatalogKind::sqlite_file(Path::new("/x.db")))
+        let config = LakehouseConfig::for_storage(&storage, IcebergCatalog::sqlite_file(Path::new("/x.db")))
             .unwrap()
             .unwrap();
         assert_eq!(config.warehouse, "s3://wells/team");
@@ -286,7 +287,7 @@ mod tests {
         assert!(
             LakehouseConfig::for_storage(
                 &StorageConfig::memory(),
-                CatalogKind::sqlite_file(Path::new("/x"))
+                IcebergCatalog::sqlite_file(Path::new("/x"))
             )
             .unwrap()
             .is_none()

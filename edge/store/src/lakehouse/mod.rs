@@ -59,7 +59,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use sha2::Digest as _;
 
-pub use config::{CatalogKind, LakehouseConfig};
+pub use config::{IcebergCatalog, LakehouseConfig};
 use errors::from_iceberg;
 pub use tables::LakeTable;
 use tables::{GRID_CELL, LOG_ID, WELL_ID, namespace};
@@ -184,7 +184,7 @@ impl Lakehouse {
         };
         let mut props = config.file_io.0.clone();
         let catalog: Arc<dyn Catalog> = match &config.catalog {
-            CatalogKind::Sql { uri } => {
+            IcebergCatalog::Sql { uri } => {
                 props.insert("warehouse".to_owned(), config.warehouse.clone());
                 if let Some(path) = sqlite_path(uri)
                     && let Some(dir) = path.parent()
@@ -206,7 +206,7 @@ impl Lakehouse {
                     .map_err(|e| from_iceberg(e, &described, "open"))?;
                 Arc::new(catalog)
             }
-            CatalogKind::Rest {
+            IcebergCatalog::Rest {
                 uri,
                 credential,
                 warehouse,
@@ -284,13 +284,13 @@ impl Lakehouse {
             }
             // A SQL catalog's tables go in the layout's Iceberg folder; a REST catalog places its own.
             let location = match self.inner.config.catalog {
-                CatalogKind::Sql { .. } => Some(format!(
+                IcebergCatalog::Sql { .. } => Some(format!(
                     "{}/{}/iceberg/{}",
                     self.inner.config.warehouse.trim_end_matches('/'),
                     project,
                     table.name()
                 )),
-                CatalogKind::Rest { .. } => None,
+                IcebergCatalog::Rest { .. } => None,
             };
             let creation = TableCreation::builder()
                 .name(table.name().to_owned())
