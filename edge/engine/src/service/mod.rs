@@ -11,6 +11,7 @@
 //! | [`Project::plan_window`] → [`PlannedWindow::run`] | a depth window of chosen curves of one well, decimated, encoded, cached | `window.rs` |
 //! | [`Project::plan_sql`] → [`PlannedSql::run`] | SQL checked, keyed, run on the query runtime within the time limit, streamed | `sql.rs` |
 //! | [`Project::sql`], [`Project::sql_collect`] | SQL on the query runtime (the CLI's and the window's) | `sql.rs` |
+//! | [`Project::plan_tops`] → [`PlannedTops::run`] | a well's formation tops | `tops.rs` |
 //! | [`Project::ingest`] | LAS files into the project, the catalogs' versions forgotten | here |
 //!
 //! Each answer that can be cached has a key built from the versions of what it read (the server's
@@ -19,6 +20,7 @@
 mod catalogs;
 mod runtime;
 mod sql;
+mod tops;
 mod window;
 
 use std::sync::Arc;
@@ -35,6 +37,7 @@ use object_store::ObjectStore;
 pub use catalogs::{CatalogMemo, LazyGrid, ProjectCatalog, no_such_project, object_version};
 pub use runtime::QueryRuntime;
 pub use sql::{BatchReceiver, MAX_SQL_BYTES, PlannedSql, SqlAnswer, SqlRequest, timed_out};
+pub use tops::PlannedTops;
 pub use window::{EncodedWindow, PlannedWindow, WindowError, WindowRequest};
 
 use crate::cache::{CachedObjectStore, Caches};
