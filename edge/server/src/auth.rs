@@ -2,17 +2,19 @@
 //!
 //! Where tokens come from (the first that is given wins):
 //! 1. a JSON file, path from `--auth-config` or `MUDROCK_AUTH_CONFIG`:
-//!    `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"]}, {"token": "ops", "projects": ["*"]}]}`
-//! 2. `MUDROCK_TOKENS="s3cret=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
-//!    `,` between projects, `*` for every project;
+//!    `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"], "access": "read"}, {"token": "ops", "projects": ["*"]}]}`
+//!    (`access`: `read`, `write` or `admin`, the default);
+//! 2. `MUDROCK_TOKENS="s3cret:read=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
+//!    `,` between projects, `*` for every project, `:read` / `:write` / `:admin` after a token for its access;
 //! 3. neither: `mudrock serve` makes one random token for all projects and prints it, so a server is
 //!    never left without a way in.
 //!
 //! A request without `Authorization: Bearer <token>`, or with a token the server does not know, is 401
-//! (with `WWW-Authenticate: Bearer`). A known token used on a project outside its scope is 403: the
-//! check runs before any handler, on the `{project}` of the matched route, so no route can forget it.
-//! `/metrics` and `/v1/openapi.json` need a valid token of any scope (statistics and the route list are
-//! not public, but are no project's data); `/v1/projects` lists only the projects a token may read.
+//! (with `WWW-Authenticate: Bearer`). A known token used on a project outside its scope, or on a route
+//! that needs more access than it has (`read` < `write` < `admin`: ingest needs `write`, `/metrics`
+//! `admin`), is 403: both checks run before any handler, on the matched route, so no route can forget
+//! them. `/v1/openapi.json` needs a valid token of any scope; `/v1/projects` lists only the projects a
+//! token may read.
 //! Tokens are held as SHA-256 digests, so a lookup's timing says nothing about a token's characters.
 
 use std::sync::Arc;
@@ -25,7 +27,9 @@ use axum::response::Response;
 
 use crate::error::ApiError;
 use mudrock_common::error::{Error, ErrorKind, Result};
-pub use mudrock_common::http::tokens::{Principal, Scope, Tokens};
+use mudrock_core::cache::ApiRoute;
+
+pub use mudrock_common::http::tokens::{Access, Principal, Scope, Tokens, required_access};
 
 /// A fresh random token (256 bits, hex) for every project, for a server started without tokens.
 pub fn random_admin() -> Result<(Tokens, String)> {
@@ -64,6 +68,12 @@ pub async fn require_token(
     if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project") {
         principal.check(project)?;
     }
+    // The access the route needs, from core's route table (the one the worker and the browser use); a
+    // route missing from it needs the most.
+    let method = request.method().as_str();
+    let needed =
+        ApiRoute::classify(method, request.uri().path()).map_or(Access::Admin, |m| required_access(m.route));
+    principal.require(needed, &format!("{method} {}", request.uri().path()))?;
     request.extensions_mut().insert(principal);
     Ok(next.run(request).await)
 }

@@ -113,9 +113,10 @@ fn authorization(request: &Request) -> Option<String> {
     request.headers().get("authorization").ok().flatten()
 }
 
-/// Whether the principal may read every project (the edge's admin routes need that).
+/// Whether the principal is an admin of every project (the edge's admin routes need that).
 fn is_admin(principal: &Principal) -> bool {
     matches!(*principal.scope, mudrock_common::http::tokens::Scope::All)
+        && principal.access == mudrock_common::http::tokens::Access::Admin
 }
 
 fn new_request_id() -> String {

@@ -14,9 +14,11 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, RecordBatch};
 use bytes::Bytes;
+use mudrock_core::cache::ApiRoute;
 use mudrock_engine::cache::{CacheConfig, Caches};
 use mudrock_engine::query::QueryEngine;
 use mudrock_engine::service::{Limits, Service};
+use mudrock_server::auth::{Access, required_access};
 use mudrock_server::{ApiConfig, ApiState, Scope, Server, Tokens};
 use mudrock_shared::{ErrorCode, ErrorEnvelope, IngestResponse, IngestStatus, Table, media};
 use mudrock_store::{Ingestor, StorageConfig, StorageManager};
@@ -29,6 +31,9 @@ use crate::support::{las_form, layout, project, run_mudrock, shared_las, simple_
 const ADMIN: &str = "admin-token-0123456789abcdef";
 const DEMO_ONLY: &str = "demo-token-0123456789abcdef";
 const OTHER_ONLY: &str = "other-token-0123456789abcdef";
+/// `demo` only, read access (a viewer's token) and write access (an ingesting application's).
+const DEMO_READ: &str = "demo-read-token-0123456789abcdef";
+const DEMO_WRITE: &str = "demo-write-token-0123456789abcdef";
 /// The demo well with a location (Colorado) and one without (Alberta, no coordinates in its header).
 const LOCATED: &str = "05123456780000";
 const UNLOCATED: &str = "100_10-16-039-03W5_00";
@@ -78,6 +83,18 @@ impl Api {
             .with(DEMO_ONLY, Scope::Projects(["demo".to_owned()].into()))
             .unwrap()
             .with(OTHER_ONLY, Scope::Projects(["other".to_owned()].into()))
+            .unwrap()
+            .with_access(
+                DEMO_READ,
+                Scope::Projects(["demo".to_owned()].into()),
+                Access::Read,
+            )
+            .unwrap()
+            .with_access(
+                DEMO_WRITE,
+                Scope::Projects(["demo".to_owned()].into()),
+                Access::Write,
+            )
             .unwrap();
         let caches = Arc::new(Caches::open(&CacheConfig::defaults(dir.path()), &storage, &layout()).unwrap());
         let engine = QueryEngine::new(storage, layout());
@@ -1506,4 +1523,87 @@ async fn memory_storage_gives_no_etags_and_caches_nothing() {
         assert_eq!(queries(metrics), f64::from(round), "computed every time");
     }
     server.stop().await.unwrap();
+}
+
+/// The auth matrix, generated from the OpenAPI document so that a new route cannot be left out: every
+/// route × (no token, an unknown token, another project's token, a read token, a write token, an admin
+/// token). A token is refused (401 unknown, 403 outside its projects or below the route's access) or let
+/// through to the handler (whatever it then answers, never 401/403).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_kind_of_token_as_its_access_says() {
+    let api = Api::start().await;
+    let document = api.json("/v1/openapi.json").await;
+    let paths = document["paths"].as_object().expect("the document lists paths");
+    let mut checked = 0;
+    for (template, item) in paths {
+        let path = template
+            .replace("{project}", "demo")
+            .replace("{well}", LOCATED)
+            .replace("{log}", "no-such-log.parquet");
+        for method in item.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let Some(found) = ApiRoute::classify(&method, &path) else {
+                panic!("{method} {template} is in the OpenAPI document but not in core's route table");
+            };
+            let open = found.route == ApiRoute::Health;
+            let needed = required_access(found.route);
+            let project_route = template.contains("{project}");
+            // (token, its projects hold `demo`, its access)
+            let tokens: [(Option<&str>, bool, Access); 6] = [
+                (None, false, Access::Read),
+                (Some("not-a-token-0123456789abcdef"), false, Access::Read),
+                (Some(OTHER_ONLY), false, Access::Admin),
+                (Some(DEMO_READ), true, Access::Read),
+                (Some(DEMO_WRITE), true, Access::Write),
+                (Some(ADMIN), true, Access::Admin),
+            ];
+            for (i, (token, in_scope, access)) in tokens.into_iter().enumerate() {
+                let mut request = api
+                    .http
+                    .request(Method::from_bytes(method.as_bytes()).unwrap(), api.url(&path));
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                request = match found.route {
+                    ApiRoute::Sql => request.json(&json!({ "sql": "SELECT 1" })),
+                    ApiRoute::PolygonSearch => {
+                        request.json(&json!({ "polygon": "POLYGON((0 0, 1 0, 1 1, 0 0))" }))
+                    }
+                    _ => request,
+                };
+                let status = request.send().await.unwrap().status().as_u16();
+                let expected_refusal = if open {
+                    None
+                } else if i < 2 {
+                    Some(401)
+                } else if (project_route && !in_scope) || access < needed {
+                    Some(403)
+                } else {
+                    None
+                };
+                match expected_refusal {
+                    Some(code) => assert_eq!(status, code, "{method} {template} with token #{i}"),
+                    None => assert!(
+                        status != 401 && status != 403,
+                        "{method} {template} with token #{i}: {status}"
+                    ),
+                }
+                checked += 1;
+            }
+        }
+    }
+    // Every route of the server's table was in the document (13 routes, HEAD included: 14).
+    assert_eq!(checked, 14 * 6);
+    // What a read token cannot do says why.
+    let r = api
+        .http
+        .post(api.url("/v1/projects/demo/ingest"))
+        .bearer_auth(DEMO_READ)
+        .multipart(las_form("a.las", simple_las("UWI-R", "Read Only")))
+        .send()
+        .await
+        .unwrap();
+    let e = expect_error(r, 403, ErrorCode::Forbidden).await;
+    assert!(e.error.message.contains("read access"), "{}", e.error.message);
+    assert_eq!(e.error.details["needed"], "write");
 }

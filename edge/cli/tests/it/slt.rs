@@ -1,4 +1,4 @@
-//! The engine's SQL surface as sqllogictest files (`edge/tests/slt/*.slt`), the way DataFusion and
+//! The engine's SQL surface as sqllogictest files (`edge/cli/tests/slt/*.slt`), the way DataFusion and
 //! iceberg-rust test theirs: tables and their columns, the petrophysics and spatial functions, read-only
 //! refusals, query bounds, time travel. Each file runs against the six demo wells ingested into project
 //! `demo` on a file-system store with Iceberg tables (SQLite catalog), through `QueryEngine::sql` — the

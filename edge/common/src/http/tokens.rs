@@ -1,10 +1,14 @@
-//! Bearer tokens scoped to projects: the same tokens, and the same 401 / 403 answers, on the native
-//! server and the edge worker.
+//! Bearer tokens scoped to projects, each with an access level: the same tokens, and the same 401 / 403
+//! answers, on the native server and the edge worker.
+//!
+//! Access ([`Access`]): `read` (every route that reads a project), `write` (also ingest, and later deletes
+//! and pipeline runs), `admin` (also the operator's routes: `/metrics`). A token without an access level
+//! is `admin` — what every token was before levels existed. Which level a route needs: [`required_access`].
 //!
 //! Formats (see `mudrock_server::auth` for where the server takes them from; the worker reads `MUDROCK_TOKENS`):
-//! - a JSON file: `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"]}, {"token": "ops", "projects": ["*"]}]}`
-//! - `MUDROCK_TOKENS="s3cret=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
-//!   `,` between projects, `*` for every project.
+//! - a JSON file: `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"], "access": "read"}, {"token": "ops", "projects": ["*"]}]}`
+//! - `MUDROCK_TOKENS="s3cret:read=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
+//!   `,` between projects, `*` for every project, `:read` / `:write` / `:admin` after a token for its level.
 //!
 //! Tokens are held as SHA-256 digests, so a lookup's timing says nothing about a token's characters.
 
@@ -58,16 +62,75 @@ impl Scope {
     }
 }
 
+/// What a token may do in the projects of its scope; each level includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    /// Every route that reads a project (wells, logs, SQL, tops, objects).
+    Read,
+    /// Also the routes that change a project (ingest).
+    Write,
+    /// Also the operator's routes (`/metrics`).
+    Admin,
+}
+
+impl Access {
+    pub const ALL: [Access; 3] = [Access::Read, Access::Write, Access::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Access> {
+        Access::ALL
+            .into_iter()
+            .find(|a| a.as_str() == text.trim())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ConfigInvalid,
+                    format!(
+                        "a token's access is `read`, `write` or `admin` (got `{}`)",
+                        text.trim()
+                    ),
+                )
+            })
+    }
+}
+
+/// The access a route needs (`/healthz` needs no token at all).
+pub fn required_access(route: mudrock_core::cache::ApiRoute) -> Access {
+    use mudrock_core::cache::ApiRoute as R;
+    match route {
+        R::Ingest => Access::Write,
+        R::Metrics => Access::Admin,
+        R::ListProjects
+        | R::ListWells
+        | R::GetWell
+        | R::PolygonSearch
+        | R::ListCurves
+        | R::ListTops
+        | R::LogWindow
+        | R::ParquetObject
+        | R::Sql
+        | R::OpenApi
+        | R::Health => Access::Read,
+    }
+}
+
 /// The authenticated caller, put in the request's extensions by [`require_token`].
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub scope: Arc<Scope>,
+    pub access: Access,
 }
 
 /// The tokens a server accepts.
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
-    by_digest: HashMap<[u8; 32], Arc<Scope>>,
+    by_digest: HashMap<[u8; 32], (Arc<Scope>, Access)>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +144,9 @@ struct ConfigFile {
 struct ConfigToken {
     token: String,
     projects: Vec<String>,
+    /// `read`, `write` or `admin` (the default).
+    #[serde(default)]
+    access: Option<String>,
 }
 
 fn digest(token: &str) -> [u8; 32] {
@@ -95,8 +161,13 @@ impl Tokens {
         Tokens::default()
     }
 
-    /// Adds a token; refuses short or blank ones.
+    /// Adds an `admin` token; refuses short or blank ones.
     pub fn add(&mut self, token: &str, scope: Scope) -> Result<()> {
+        self.add_with_access(token, scope, Access::Admin)
+    }
+
+    /// Adds a token with its access level; refuses short or blank ones.
+    pub fn add_with_access(&mut self, token: &str, scope: Scope, access: Access) -> Result<()> {
         let token = token.trim();
         if token.len() < MIN_TOKEN_LEN || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(Error::new(
@@ -107,12 +178,17 @@ impl Tokens {
                 ),
             ));
         }
-        self.by_digest.insert(digest(token), Arc::new(scope));
+        self.by_digest.insert(digest(token), (Arc::new(scope), access));
         Ok(())
     }
 
     pub fn with(mut self, token: &str, scope: Scope) -> Result<Self> {
         self.add(token, scope)?;
+        Ok(self)
+    }
+
+    pub fn with_access(mut self, token: &str, scope: Scope, access: Access) -> Result<Self> {
+        self.add_with_access(token, scope, access)?;
         Ok(self)
     }
 
@@ -124,17 +200,23 @@ impl Tokens {
         self.by_digest.len()
     }
 
-    /// `token1=projA,projB;token2=*`.
+    /// `token1=projA,projB;token2:read=*`.
     pub fn parse_env(text: &str) -> Result<Self> {
         let mut tokens = Tokens::new();
         for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
             let (token, projects) = entry.split_once('=').ok_or_else(|| {
                 Error::new(
                     ErrorKind::ConfigInvalid,
-                    "MUDROCK_TOKENS entries are `token=project1,project2` (or `token=*`), separated by `;`",
+                    "MUDROCK_TOKENS entries are `token=project1,project2` (or `token=*`, or `token:read=…`), \
+                     separated by `;`",
                 )
             })?;
-            tokens.add(token, Scope::from_names(projects.split(','))?)?;
+            // A level after the last `:` of the token side, when it is one (a token may hold `:` itself).
+            let (token, access) = match token.rsplit_once(':') {
+                Some((token, level)) if Access::parse(level).is_ok() => (token, Access::parse(level)?),
+                _ => (token, Access::Admin),
+            };
+            tokens.add_with_access(token, Scope::from_names(projects.split(','))?, access)?;
         }
         Ok(tokens)
     }
@@ -151,9 +233,14 @@ impl Tokens {
         })?;
         let mut tokens = Tokens::new();
         for t in file.tokens {
-            tokens.add(
+            let access = match &t.access {
+                Some(level) => Access::parse(level)?,
+                None => Access::Admin,
+            };
+            tokens.add_with_access(
                 &t.token,
                 Scope::from_names(t.projects.iter().map(String::as_str))?,
+                access,
             )?;
         }
         Ok(tokens)
@@ -187,13 +274,33 @@ impl Tokens {
                 )
             })?;
         match self.by_digest.get(&digest(token)) {
-            Some(scope) => Ok(Principal { scope: scope.clone() }),
+            Some((scope, access)) => Ok(Principal {
+                scope: scope.clone(),
+                access: *access,
+            }),
             None => Err(ApiError::unauthorized("this token is not valid on this server")),
         }
     }
 }
 
 impl Principal {
+    /// 403 when this caller's token does not have `needed` access; `what` names the route.
+    pub fn require(&self, needed: Access, what: &str) -> std::result::Result<(), ApiError> {
+        if self.access >= needed {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            mudrock_shared::ErrorCode::Forbidden,
+            format!(
+                "this token has {} access; {what} needs a token with {} access",
+                self.access.as_str(),
+                needed.as_str()
+            ),
+        )
+        .with_detail("access", self.access.as_str())
+        .with_detail("needed", needed.as_str()))
+    }
+
     /// 403 when `project` is outside this caller's scope.
     pub fn check(&self, project: &str) -> std::result::Result<(), ApiError> {
         if self.scope.allows(project) {
@@ -242,6 +349,52 @@ mod tests {
         );
         let err = Tokens::parse_config(r#"{"tokens": [{"token": "x"}]}"#).unwrap_err();
         assert!(err.message().contains("projects"), "{}", err.message());
+    }
+
+    #[test]
+    fn access_levels_in_both_formats() {
+        let t = Tokens::parse_env(&format!("{A}:read=north;{B}:write=*;token-cccc:cccccccccccc=p")).unwrap();
+        let level = |token: &str| t.authenticate(Some(&format!("Bearer {token}"))).unwrap().access;
+        assert_eq!(level(A), Access::Read);
+        assert_eq!(level(B), Access::Write);
+        // `:cccccccccccc` is no level: part of the token, which is `admin` by default.
+        assert_eq!(level("token-cccc:cccccccccccc"), Access::Admin);
+        let t = Tokens::parse_config(&format!(
+            r#"{{"tokens": [{{"token": "{A}", "projects": ["p"], "access": "read"}}, {{"token": "{B}", "projects": ["*"]}}]}}"#
+        ))
+        .unwrap();
+        let level = |token: &str| t.authenticate(Some(&format!("Bearer {token}"))).unwrap().access;
+        assert_eq!((level(A), level(B)), (Access::Read, Access::Admin));
+        let err = Tokens::parse_config(&format!(
+            r#"{{"tokens": [{{"token": "{A}", "projects": ["p"], "access": "owner"}}]}}"#
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("`owner`"), "{}", err.message());
+    }
+
+    #[test]
+    fn a_level_below_the_route_is_403_naming_both() {
+        let t = Tokens::new().with_access(A, Scope::All, Access::Read).unwrap();
+        let p = t.authenticate(Some(&format!("Bearer {A}"))).unwrap();
+        assert!(p.require(Access::Read, "this route").is_ok());
+        let e = p
+            .require(Access::Write, "POST /v1/projects/p/ingest")
+            .unwrap_err();
+        assert_eq!(e.code(), mudrock_shared::ErrorCode::Forbidden);
+        assert!(
+            e.message().contains("read access") && e.message().contains("write access"),
+            "{}",
+            e.message()
+        );
+        assert_eq!(
+            required_access(mudrock_core::cache::ApiRoute::Ingest),
+            Access::Write
+        );
+        assert_eq!(
+            required_access(mudrock_core::cache::ApiRoute::Metrics),
+            Access::Admin
+        );
+        assert_eq!(required_access(mudrock_core::cache::ApiRoute::Sql), Access::Read);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! So a query may hold at most [`MAX_SQL_OPERATORS`] operators, counted on its tokens before it is
 //! parsed (a tree can be no deeper than its operators plus its nesting), and queries run on threads with
 //! [`QUERY_THREAD_STACK_BYTES`] of stack: measured to plan and run the deepest allowed chain many times
-//! over (`edge/tests/it/hostile.rs`). Flat lists (`IN (…)`, select lists, `VALUES` rows) do not count:
+//! over (`edge/cli/tests/it/hostile.rs`). Flat lists (`IN (…)`, select lists, `VALUES` rows) do not count:
 //! they do not deepen a tree.
 
 use datafusion::sql::sqlparser::dialect::Dialect;
