@@ -819,3 +819,107 @@ fn passwords_never_appear_in_errors() {
         );
     }
 }
+
+/// Secrets never reach what `mudrock` prints or answers: the configured tokens, a token an attacker
+/// tries, and the password in `MUDROCK_DATABASE_URL` appear in no response body, no line of stdout and no
+/// line of stderr — while the errors still say what was wrong.
+#[test]
+fn tokens_and_passwords_never_appear_in_output_or_errors() {
+    use std::io::BufRead;
+    const ADMIN: &str = "configured-admin-secret-0123456789";
+    const READER: &str = "configured-reader-secret-0123456789";
+    const GUESS: &str = "attacker-guess-secret-0123456789";
+    const PASSWORD: &str = "hunter2-database-secret";
+    let dir = tempfile::tempdir().unwrap();
+    let stderr_path = dir.path().join("serve.stderr");
+    let tokens = format!("{ADMIN}=*;{READER}:read=demo");
+    let mut command = mudrock_command(
+        dir.path(),
+        &["serve", "--addr", "127.0.0.1:0"],
+        &[("MUDROCK_TOKENS", tokens.as_str())],
+    );
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&stderr_path).unwrap());
+    let mut child = command.spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let mut url = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        printed.push(line.clone());
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            url = Some(rest.split_whitespace().next().unwrap().to_owned());
+            break;
+        }
+    }
+    let url = url.expect("the server printed its address");
+    let http = reqwest::blocking::Client::new();
+    let mut bodies = Vec::new();
+    let mut ask = |request: reqwest::blocking::RequestBuilder, status: u16| {
+        let response = request.send().unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        bodies.push(response.text().unwrap());
+    };
+    ask(http.get(format!("{url}/v1/projects")).bearer_auth(GUESS), 401);
+    ask(
+        http.get(format!("{url}/v1/projects"))
+            .header("Authorization", format!("Basic {GUESS}")),
+        401,
+    );
+    ask(http.get(format!("{url}/metrics")).bearer_auth(READER), 403);
+    ask(
+        http.post(format!("{url}/v1/projects/demo/ingest"))
+            .bearer_auth(READER),
+        403,
+    );
+    ask(
+        http.get(format!("{url}/v1/projects/other/wells"))
+            .bearer_auth(READER),
+        403,
+    );
+    ask(
+        http.get(format!("{url}/v1/projects/demo/wells"))
+            .bearer_auth(ADMIN),
+        404,
+    );
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    printed.extend(lines.map(|l| l.unwrap()));
+    assert!(child.wait().unwrap().success());
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+
+    // A database URL with a password that cannot be reached: the error names the database, not the secret.
+    let database = format!("postgres://mudrock:{PASSWORD}@127.0.0.1:9/mudrock");
+    let las = shared_las("lasio/standards/examples/2.0/sample_2.0.las");
+    let out = mudrock_command(
+        dir.path(),
+        &["ingest", "--project", "p", las.to_str().unwrap()],
+        &[("MUDROCK_DATABASE_URL", database.as_str())],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let failed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        failed.contains("127.0.0.1:9"),
+        "the error names the database: {failed}"
+    );
+
+    let everything = [printed.join("\n"), stderr, bodies.join("\n"), failed];
+    for secret in [ADMIN, READER, GUESS, PASSWORD] {
+        for text in &everything {
+            assert!(!text.contains(secret), "`{secret}` appeared in:\n{text}");
+        }
+    }
+}
