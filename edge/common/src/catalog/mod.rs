@@ -705,6 +705,88 @@ mod tests {
         assert!(c.log_by_sha256("sha-log-b").is_some());
     }
 
+    mod any_rows {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            // Any Unicode, empty included, and the characters a CSV or a path would choke on.
+            prop_oneof!["\\PC{0,12}", "[,;\"'\\\\/ .~#-]{0,6}", Just(String::new())]
+        }
+
+        fn number() -> impl Strategy<Value = Option<f64>> {
+            proptest::option::of(prop_oneof![
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                Just(f64::MAX),
+                Just(f64::MIN_POSITIVE),
+                Just(-0.0),
+            ])
+        }
+
+        prop_compose! {
+            fn well_row()(
+                well_id in text(), name in proptest::option::of(text()), uwi in proptest::option::of(text()),
+                api in proptest::option::of(text()), company in proptest::option::of(text()),
+                country in proptest::option::of(text()), lat in number(), lon in number(),
+                start in number(), stop in number(), step in number(),
+                depth_unit in proptest::option::of(text()), n_logs in any::<u32>(),
+                source_files in proptest::collection::vec(text(), 0..3),
+            ) -> WellRow {
+                WellRow {
+                    well_id, name, uwi, api, company, field: None, country, lat, lon,
+                    location_confidence: None, start, stop, step, depth_unit, n_logs, source_files,
+                }
+            }
+        }
+
+        prop_compose! {
+            fn log_row()(
+                well_id in text(), log_id in text(), data_set in text(), source_file in text(),
+                sha256 in text(), rows in any::<u64>(), curves in any::<u32>(), start in number(),
+                stop in number(), step in number(), depth_unit in proptest::option::of(text()),
+                bytes in any::<u64>(),
+            ) -> LogRow {
+                LogRow {
+                    well_id, log_id, data_set, source_file, sha256, rows, curves, start, stop, step,
+                    depth_unit, bytes,
+                }
+            }
+        }
+
+        prop_compose! {
+            fn curve_row()(
+                well_id in text(), log_id in text(), mnemonic in text(), unit in text(), family in text(),
+                description in text(), min in number(), max in number(), null_count in any::<u64>(),
+                rows in any::<u64>(),
+            ) -> CurveRow {
+                CurveRow { well_id, log_id, mnemonic, unit, family, description, min, max, null_count, rows }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Whatever the rows hold, a catalog written as Parquet reads back equal.
+            #[test]
+            fn any_catalog_reads_back_equal(
+                wells in proptest::collection::vec(well_row(), 0..6),
+                logs in proptest::collection::vec(log_row(), 0..6),
+                curves in proptest::collection::vec(curve_row(), 0..6),
+            ) {
+                let back = decode(encode(&wells_to_batch(&wells).unwrap(), &[]).unwrap()).unwrap();
+                let read: Vec<WellRow> = back.iter().flat_map(|b| wells_from_batch(b).unwrap()).collect();
+                prop_assert_eq!(read, wells);
+                let back = decode(encode(&logs_to_batch(&logs).unwrap(), &[]).unwrap()).unwrap();
+                let read: Vec<LogRow> = back.iter().flat_map(|b| logs_from_batch(b).unwrap()).collect();
+                prop_assert_eq!(read, logs);
+                let back = decode(encode(&curves_to_batch(&curves).unwrap(), &[]).unwrap()).unwrap();
+                let read: Vec<CurveRow> = back.iter().flat_map(|b| curves_from_batch(b).unwrap()).collect();
+                prop_assert_eq!(read, curves);
+            }
+        }
+    }
+
     #[test]
     fn catalogs_round_trip_through_parquet() {
         let mut c = Catalog::default();
