@@ -11,7 +11,7 @@ use datafusion::execution::cache::DefaultFilesMetadataCache;
 use datafusion::execution::cache::cache_manager::{CacheManagerConfig, FileMetadataCache};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
-use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::execution::session_state::{SessionState, SessionStateBuilder};
 use datafusion::logical_expr::ScalarUDF;
 use datafusion::optimizer::Analyzer;
 use datafusion::physical_optimizer::optimizer::PhysicalOptimizer;
@@ -140,6 +140,9 @@ struct Inner {
     /// Memory and spill space of all queries (`query::memory`).
     resources: Arc<QueryResources>,
     functions: Vec<ScalarUDF>,
+    /// The session settings alone (no tables, no functions): what naming the tables of a statement needs
+    /// (dialect, parser limits, identifier rules), made once rather than a session per time-travel query.
+    parser: SessionState,
     plan_counters: Arc<PlanCounters>,
     projects: StdMutex<HashMap<ProjectId, Arc<ProjectSlot>>>,
     /// The Iceberg tables that time-travel queries read (`SqlOptions::as_of`).
@@ -201,6 +204,9 @@ impl QueryEngine {
     ) -> Self {
         let store: Arc<dyn ObjectStore> = Arc::new(OpendalStore::new(storage.operator().clone()));
         let resources = Arc::new(QueryResources::new(&config));
+        let parser = SessionStateBuilder::new()
+            .with_config(config.session_config())
+            .build();
         QueryEngine {
             inner: Arc::new(Inner {
                 storage,
@@ -210,6 +216,7 @@ impl QueryEngine {
                 metadata_cache,
                 resources,
                 functions: udf::udfs(),
+                parser,
                 plan_counters: Arc::default(),
                 projects: StdMutex::default(),
                 lakehouse: OnceLock::new(),
@@ -346,12 +353,9 @@ impl QueryEngine {
             .lakehouse
             .get()
             .ok_or_else(|| mudrock_store::lakehouse::no_tables("time travel"))?;
-        let url = project_url(project)?;
-        let runtime = self.runtime(&url)?;
-        let ctx = self.context(runtime);
         let catalogs: Vec<LakeTable> = match key {
             Some(_) => LakeTable::ALL.to_vec(),
-            None => match session::referenced_tables(&ctx.state(), sql) {
+            None => match session::referenced_tables(&inner.parser, sql) {
                 Some(names) => names.iter().filter_map(|n| LakeTable::parse(n)).collect(),
                 None => LakeTable::ALL.to_vec(),
             },
@@ -372,6 +376,8 @@ impl QueryEngine {
             }
             return Ok(session);
         }
+        let url = project_url(project)?;
+        let ctx = self.context(self.runtime(&url)?);
         let no_hints = Hints::default();
         for table in registered.catalogs {
             let provider: Arc<dyn TableProvider> = match table.snapshot {
