@@ -51,5 +51,5 @@ pub use engine::{
 };
 pub use readonly::is_refusal as is_read_only_refusal;
 pub use session::{PlanCacheStats, SqlSession};
-pub use stream::{SqlOptions, SqlResult, SqlStream};
+pub use stream::{SqlOptions, SqlResult, SqlStream, timeout_error};
 pub use udf::registered_functions;

@@ -193,7 +193,7 @@ impl Stream for SqlStream {
     }
 }
 
-pub(crate) fn timeout_error(timeout: Option<Duration>) -> Error {
+pub fn timeout_error(timeout: Option<Duration>) -> Error {
     let limit = timeout
         .map(|t| format!("{:.1} s", t.as_secs_f64()))
         .unwrap_or_else(|| "time".to_owned());

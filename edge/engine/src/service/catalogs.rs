@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use mudrock_core::cache::{Version, VersionSet};
+use mudrock_core::cache::{CacheKey, Version, VersionSet};
 use mudrock_core::layout::{CatalogType, ProjectId};
 
 use mudrock_common::error::{ErrorKind, Result};
@@ -99,23 +99,23 @@ impl Project {
     /// With [`Limits::revalidate_after`](super::Limits::revalidate_after) above zero, versions seen that
     /// recently are reused without asking the store; an ingest through this service forgets them at once.
     pub async fn versions(&self) -> Result<Option<VersionSet>> {
-        let (state, project) = (&self.service, &self.id);
-        let within = state.limits().revalidate_after;
-        if let Some(recent) = state.catalog_memo().recent(project, within) {
+        let (service, project) = (&self.service, &self.id);
+        let within = service.limits().revalidate_after;
+        if let Some(recent) = service.catalog_memo().recent(project, within) {
             return Ok(recent);
         }
         let versions = self.stat_catalogs().await?;
         if !within.is_zero() {
-            state.catalog_memo().saw(project, &versions);
+            service.catalog_memo().saw(project, &versions);
         }
         Ok(versions)
     }
 
     async fn stat_catalogs(&self) -> Result<Option<VersionSet>> {
-        let (state, project) = (&self.service, &self.id);
-        let storage = state.storage();
+        let (service, project) = (&self.service, &self.id);
+        let storage = service.storage();
         let paths = [CatalogType::Wells, CatalogType::Logs, CatalogType::Curves]
-            .map(|kind| state.layout().catalog(project, kind));
+            .map(|kind| service.layout().catalog(project, kind));
         let stats = futures::future::join_all(paths.iter().map(|p| storage.stat(p))).await;
         let mut versions = VersionSet::new();
         for (i, stat) in stats.into_iter().enumerate() {
@@ -134,29 +134,45 @@ impl Project {
         Ok(Some(versions))
     }
 
-    /// The project's catalogs (`NotFound` when it has none).
-    pub async fn catalog(&self) -> Result<ProjectCatalog> {
-        let project = &self.id;
-        let versions = self.versions().await?.ok_or_else(|| no_such_project(project))?;
-        self.catalog_at(versions).await
+    /// The catalogs' versions of a project that exists (`NotFound` naming it when it has no catalogs).
+    pub async fn existing_versions(&self) -> Result<VersionSet> {
+        self.versions().await?.ok_or_else(|| no_such_project(&self.id))
+    }
+
+    /// The key of an answer to `request` (in `domain`) on this project read at `versions` — its ETag;
+    /// `None` when the versions cannot prove a change (the memory backend): such an answer is never
+    /// cached nor revalidated.
+    pub fn answer_key<R: serde::Serialize>(
+        &self,
+        domain: &str,
+        request: &R,
+        versions: &VersionSet,
+    ) -> Option<CacheKey> {
+        versions.is_verifiable().then(|| {
+            CacheKey::new(
+                domain,
+                &mudrock_common::http::canonical(&(self.id.as_str(), request)),
+                versions,
+            )
+        })
     }
 
     /// The project's catalogs, whose objects were just seen at `versions`. Should a writer replace them
     /// between that `stat` and this read, the rows are newer than the versions say; the next request sees
     /// the new versions and reads again, so nothing stale outlives one response.
     pub async fn catalog_at(&self, versions: VersionSet) -> Result<ProjectCatalog> {
-        let (state, project) = (&self.service, &self.id);
+        let (service, project) = (&self.service, &self.id);
         // Versions that cannot prove a change (the memory backend) are never a reason to reuse rows.
         let memo = versions
             .is_verifiable()
-            .then(|| state.catalog_memo().get(project, &versions))
+            .then(|| service.catalog_memo().get(project, &versions))
             .flatten();
         let (catalog, sorted, grid) = match memo {
             Some(found) => found,
             None => {
-                let catalog = Arc::new(state.ingestor().catalogs().load(project).await?);
+                let catalog = Arc::new(service.ingestor().catalogs().load(project).await?);
                 let sorted = ProjectCatalog::is_sorted(&catalog);
-                let grid = state
+                let grid = service
                     .catalog_memo()
                     .put(project, versions.clone(), catalog.clone(), sorted);
                 (catalog, sorted, grid)

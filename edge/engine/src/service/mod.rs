@@ -34,9 +34,9 @@ use mudrock_store::report::IngestReport;
 use mudrock_store::storage::StorageManager;
 use object_store::ObjectStore;
 
-pub use catalogs::{CatalogMemo, LazyGrid, ProjectCatalog, no_such_project, object_version};
+pub use catalogs::{CatalogMemo, ProjectCatalog, no_such_project, object_version};
 pub use runtime::QueryRuntime;
-pub use sql::{BatchReceiver, MAX_SQL_BYTES, PlannedSql, SqlAnswer, SqlRequest, timed_out};
+pub use sql::{BatchReceiver, MAX_SQL_BYTES, PlannedSql, SqlAnswer, SqlRequest};
 pub use tops::PlannedTops;
 pub use window::{EncodedWindow, PlannedWindow, WindowError, WindowRequest};
 

@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -17,9 +16,9 @@ use futures::StreamExt;
 use mudrock_core::cache::CacheKey;
 use tokio::time::Instant;
 
-use super::{Project, no_such_project};
+use super::Project;
 use crate::encode::Format;
-use crate::query::{SqlOptions, SqlResult, SqlStream};
+use crate::query::{SqlOptions, SqlResult, SqlStream, timeout_error};
 use mudrock_common::error::{Error, ErrorKind, Result};
 use mudrock_store::lakehouse::AsOf;
 
@@ -80,28 +79,10 @@ impl Drop for BatchReceiver {
     }
 }
 
-/// The error of a query that ran past `timeout`; names what to do.
-pub fn timed_out(timeout: Duration) -> Error {
-    Error::new(
-        ErrorKind::Timeout,
-        format!(
-            "the query ran longer than this server's {:.1} s limit and was cancelled: narrow it (fewer wells, a \
-             depth range, fewer columns)",
-            timeout.as_secs_f64()
-        ),
-    )
-    .with_context("timeout_ms", timeout.as_millis())
-}
-
 impl PlannedSql {
     /// The answer's key (the server's ETag); `None` when the versions cannot prove a change.
     pub fn key(&self) -> Option<&CacheKey> {
         self.key.as_ref()
-    }
-
-    /// The row limit this query runs with.
-    pub fn limit(&self) -> u64 {
-        self.limit
     }
 
     /// Starts the query and waits for its first batch, all within the time limit.
@@ -118,7 +99,7 @@ impl PlannedSql {
         let started = self.project.sql(self.sql, options);
         let stream = tokio::time::timeout_at(deadline, started)
             .await
-            .map_err(|_| timed_out(timeout))??;
+            .map_err(|_| timeout_error(Some(timeout)))??;
         let schema = stream.schema();
         let truncated = stream.truncation_flag();
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<RecordBatch>>(2);
@@ -137,7 +118,7 @@ impl PlannedSql {
             .abort_handle();
         let mut rest = BatchReceiver { rx, producer };
         let first = match tokio::time::timeout_at(deadline, rest.next()).await {
-            Err(_) => return Err(timed_out(timeout)),
+            Err(_) => return Err(timeout_error(Some(timeout))),
             Ok(Some(Ok(batch))) => Some(batch),
             Ok(Some(Err(e))) => return Err(e),
             Ok(None) => None,
@@ -179,20 +160,14 @@ impl Project {
             Some(n) => n.min(service_limit),
             None => service_limit,
         };
-        let versions = self.versions().await?.ok_or_else(|| no_such_project(self.id()))?;
-        let key = versions.is_verifiable().then(|| {
-            CacheKey::new(
-                "sql",
-                &mudrock_common::http::canonical(&(
-                    self.id().as_str(),
-                    sql,
-                    limit,
-                    request.format.name(),
-                    request.as_of.map(|a| a.to_string()),
-                )),
-                &versions,
-            )
-        });
+        let versions = self.existing_versions().await?;
+        let asked = (
+            sql,
+            limit,
+            request.format.name(),
+            request.as_of.map(|a| a.to_string()),
+        );
+        let key = self.answer_key("sql", &asked, &versions);
         Ok(PlannedSql {
             project: self.clone(),
             sql: sql.to_owned(),
@@ -226,7 +201,7 @@ impl Project {
         match timeout {
             Some(timeout) => tokio::time::timeout(timeout, run)
                 .await
-                .map_err(|_| timed_out(timeout))?,
+                .map_err(|_| timeout_error(Some(timeout)))?,
             None => run.await,
         }
     }

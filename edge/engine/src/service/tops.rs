@@ -9,7 +9,7 @@ use mudrock_shared::tops::TopList;
 use mudrock_store::catalog::tops;
 use mudrock_store::storage::ObjectMeta;
 
-use super::{Project, no_such_project, object_version};
+use super::{Project, object_version};
 use mudrock_common::error::{ErrorKind, Result};
 
 /// A well's tops, located and keyed, not read yet.
@@ -50,7 +50,7 @@ impl Project {
     pub async fn plan_tops(&self, well: WellId) -> Result<PlannedTops> {
         let service = self.service();
         let path = tops::tops_path(service.layout(), self.id(), &well)?;
-        let catalog_versions = self.versions().await?.ok_or_else(|| no_such_project(self.id()))?;
+        let catalog_versions = self.existing_versions().await?;
         let object = match service.storage().stat(&path).await {
             Ok(meta) => Some(meta),
             Err(e) if e.kind() == ErrorKind::NotFound => None,
@@ -60,13 +60,7 @@ impl Project {
         if let Some(meta) = &object {
             versions.insert(object_version(meta));
         }
-        let key = versions.is_verifiable().then(|| {
-            CacheKey::new(
-                "wells.tops",
-                &mudrock_common::http::canonical(&(self.id().as_str(), well.as_str())),
-                &versions,
-            )
-        });
+        let key = self.answer_key("wells.tops", &well.as_str(), &versions);
         Ok(PlannedTops {
             project: self.clone(),
             well,

@@ -23,7 +23,7 @@ use mudrock_core::cache::{CacheKey, VersionSet};
 use mudrock_core::layout::WellId;
 use mudrock_core::query::{DepthRange, QueryError, QueryPlan, WellQuery, plan};
 
-use super::{Project, ProjectCatalog, no_such_project};
+use super::{Project, ProjectCatalog};
 use crate::cache::{CacheWeight, L1Kind, ResultBatches};
 use crate::encode::{Format, encode_all};
 use crate::query::SqlOptions;
@@ -181,7 +181,7 @@ impl Project {
                 available: None,
             });
         }
-        let versions = self.versions().await?.ok_or_else(|| no_such_project(self.id()))?;
+        let versions = self.existing_versions().await?;
         let catalog = self.catalog_at(versions.clone()).await?;
         catalog.well(&request.well)?;
         let known = data_curves(&catalog, &request.well);

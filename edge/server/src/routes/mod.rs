@@ -33,5 +33,3 @@ pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Respon
     }
     Ok(response)
 }
-
-pub use mudrock_common::http::canonical;

@@ -16,7 +16,7 @@ use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::http::project_catalog::{project_id, well_id};
 use mudrock_common::http::wells::{self as views, PolygonSearch, WellList};
-use mudrock_engine::service::{ProjectCatalog, no_such_project};
+use mudrock_engine::service::ProjectCatalog;
 
 /// The catalog versions, the key of this request over them, and either a 304 or the catalogs.
 pub enum Checked {
@@ -34,10 +34,8 @@ pub async fn check_then_load<R: Serialize>(
     headers: &HeaderMap,
 ) -> ApiResult<Checked> {
     let facade = state.service().project(project);
-    let versions = facade.versions().await?.ok_or_else(|| no_such_project(project))?;
-    let key = versions
-        .is_verifiable()
-        .then(|| CacheKey::new(domain, &super::canonical(&(project.as_str(), request)), &versions));
+    let versions = facade.existing_versions().await?;
+    let key = facade.answer_key(domain, request, &versions);
     if let Some(key) = &key
         && etag::matches(headers, key)
     {
