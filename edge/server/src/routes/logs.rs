@@ -39,11 +39,8 @@ pub async fn window(
         format,
     };
     let planned = project.plan_window(request).await.map_err(window_error)?;
-    if let Some(key) = planned.key()
-        && etag::matches(&headers, key)
-    {
-        state.counters().count_not_modified();
-        return Ok(etag::not_modified(key));
+    if let Some(unchanged) = super::not_modified(&state, &headers, planned.key()) {
+        return Ok(unchanged);
     }
     let key = planned.key().cloned();
     let encoded = planned.run().await?;

@@ -12,13 +12,14 @@ pub mod sql;
 pub mod tops;
 pub mod wells;
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use mudrock_core::cache::CacheKey;
 use serde::Serialize;
 
 use super::error::ApiResult;
 use super::etag;
+use crate::state::ApiState;
 
 /// A JSON body with `Content-Type`, and the ETag of `key` when there is one.
 pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Response> {
@@ -32,4 +33,12 @@ pub fn json<T: Serialize>(value: &T, key: Option<&CacheKey>) -> ApiResult<Respon
         etag::set(response.headers_mut(), key);
     }
     Ok(response)
+}
+
+/// The 304 for a request whose `If-None-Match` names `key` (counted for `/metrics`), before anything is
+/// computed; `None`: answer in full. An answer without a key is never revalidated.
+pub fn not_modified(state: &ApiState, headers: &HeaderMap, key: Option<&CacheKey>) -> Option<Response> {
+    let key = key.filter(|key| etag::matches(headers, key))?;
+    state.counters().count_not_modified();
+    Some(etag::not_modified(key))
 }

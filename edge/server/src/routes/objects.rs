@@ -75,11 +75,8 @@ pub async fn get(
         let versions: VersionSet = [version].into_iter().collect();
         CacheKey::new("parquet_object", path.as_bytes(), &versions)
     });
-    if let Some(key) = &key
-        && etag::matches(&headers, key)
-    {
-        state.counters().count_not_modified();
-        return Ok(etag::not_modified(key));
+    if let Some(unchanged) = super::not_modified(&state, &headers, key.as_ref()) {
+        return Ok(unchanged);
     }
     let range_header = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let if_range_holds = key.as_ref().is_none_or(|k| etag::if_range_holds(&headers, k));

@@ -60,11 +60,8 @@ pub async fn query(
         })
         .await
         .map_err(sql_error)?;
-    if let Some(key) = planned.key()
-        && etag::matches(&headers, key)
-    {
-        state.counters().count_not_modified();
-        return Ok(etag::not_modified(key));
+    if let Some(unchanged) = super::not_modified(&state, &headers, planned.key()) {
+        return Ok(unchanged);
     }
     let key = planned.key().cloned();
     let answer = planned.run().await.map_err(sql_error)?;

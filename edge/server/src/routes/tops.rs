@@ -8,7 +8,6 @@ use axum::response::Response;
 
 use super::extract::ApiPath;
 use crate::error::ApiResult;
-use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::http::project_catalog::{project_id, well_id};
 
@@ -19,11 +18,8 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let project = state.service().project(&project_id(&project)?);
     let planned = project.plan_tops(well_id(&well)?).await?;
-    if let Some(key) = planned.key()
-        && etag::matches(&headers, key)
-    {
-        state.counters().count_not_modified();
-        return Ok(etag::not_modified(key));
+    if let Some(unchanged) = super::not_modified(&state, &headers, planned.key()) {
+        return Ok(unchanged);
     }
     let key = planned.key().cloned();
     let list = planned.run().await?;

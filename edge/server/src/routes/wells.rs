@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiResult;
-use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::http::project_catalog::{project_id, well_id};
 use mudrock_common::http::wells::{self as views, PolygonSearch, WellList};
@@ -36,11 +35,8 @@ pub async fn check_then_load<R: Serialize>(
     let facade = state.service().project(project);
     let versions = facade.existing_versions().await?;
     let key = facade.answer_key(domain, request, &versions);
-    if let Some(key) = &key
-        && etag::matches(headers, key)
-    {
-        state.counters().count_not_modified();
-        return Ok(Checked::NotModified(etag::not_modified(key)));
+    if let Some(unchanged) = super::not_modified(state, headers, key.as_ref()) {
+        return Ok(Checked::NotModified(unchanged));
     }
     let catalog = facade.catalog_at(versions).await?;
     Ok(Checked::Fresh(catalog, key))
