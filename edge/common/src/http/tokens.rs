@@ -212,10 +212,10 @@ impl Tokens {
                 )
             })?;
             // A level after the last `:` of the token side, when it is one (a token may hold `:` itself).
-            let (token, access) = match token.rsplit_once(':') {
-                Some((token, level)) if Access::parse(level).is_ok() => (token, Access::parse(level)?),
-                _ => (token, Access::Admin),
-            };
+            let (token, access) = token
+                .rsplit_once(':')
+                .and_then(|(token, level)| Some((token, Access::parse(level).ok()?)))
+                .unwrap_or((token, Access::Admin));
             tokens.add_with_access(token, Scope::from_names(projects.split(','))?, access)?;
         }
         Ok(tokens)
