@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use mudrock_engine::query::MAX_SQL_OPERATORS;
 use serde_json::{Value, json};
 
-use crate::support::{Running, mudrock_command, run_command, shared_las};
+use crate::support::{Running, mudrock_command, run_command, run_command_with_stderr, shared_las};
 
 const ADMIN: &str = "admin-token-0123456789abcdef";
 
@@ -825,7 +825,6 @@ fn passwords_never_appear_in_errors() {
 /// line of stderr — while the errors still say what was wrong.
 #[test]
 fn tokens_and_passwords_never_appear_in_output_or_errors() {
-    use std::io::BufRead;
     const ADMIN: &str = "configured-admin-secret-0123456789";
     const READER: &str = "configured-reader-secret-0123456789";
     const GUESS: &str = "attacker-guess-secret-0123456789";
@@ -833,27 +832,16 @@ fn tokens_and_passwords_never_appear_in_output_or_errors() {
     let dir = tempfile::tempdir().unwrap();
     let stderr_path = dir.path().join("serve.stderr");
     let tokens = format!("{ADMIN}=*;{READER}:read=demo");
-    let mut command = mudrock_command(
-        dir.path(),
-        &["serve", "--addr", "127.0.0.1:0"],
-        &[("MUDROCK_TOKENS", tokens.as_str())],
+    let server = run_command_with_stderr(
+        mudrock_command(
+            dir.path(),
+            &["serve", "--addr", "127.0.0.1:0"],
+            &[("MUDROCK_TOKENS", tokens.as_str())],
+        ),
+        std::fs::File::create(&stderr_path).unwrap().into(),
     );
-    command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(&stderr_path).unwrap());
-    let mut child = command.spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let mut url = None;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        printed.push(line.clone());
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            url = Some(rest.split_whitespace().next().unwrap().to_owned());
-            break;
-        }
-    }
-    let url = url.expect("the server printed its address");
+    let url = server.url.clone();
+    let mut printed = server.printed.clone();
     let http = reqwest::blocking::Client::new();
     let mut bodies = Vec::new();
     let mut ask = |request: reqwest::blocking::RequestBuilder, status: u16| {
@@ -883,16 +871,9 @@ fn tokens_and_passwords_never_appear_in_output_or_errors() {
             .bearer_auth(ADMIN),
         404,
     );
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    printed.extend(lines.map(|l| l.unwrap()));
-    assert!(child.wait().unwrap().success());
+    let (status, rest) = server.terminate();
+    assert!(status.success());
+    printed.push(rest);
     let stderr = std::fs::read_to_string(&stderr_path).unwrap();
 
     // A database URL with a password that cannot be reached: the error names the database, not the secret.

@@ -126,6 +126,8 @@ pub struct Running {
     lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
     pub url: String,
     pub token: Option<String>,
+    /// What it printed up to there.
+    pub printed: Vec<String>,
 }
 
 pub fn run_mudrock(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Running {
@@ -152,24 +154,31 @@ pub fn mudrock_command(
     command
 }
 
-/// Starts `command` (a `mudrock serve` or `demo`) and reads its stdout until it says where it listens.
-pub fn run_command(mut command: std::process::Command) -> Running {
+/// Starts `command` (a `mudrock serve` or `demo`) and reads its stdout until it says where it listens;
+/// its stderr is dropped.
+pub fn run_command(command: std::process::Command) -> Running {
+    run_command_with_stderr(command, std::process::Stdio::null())
+}
+
+/// [`run_command`], its stderr going to `stderr`.
+pub fn run_command_with_stderr(mut command: std::process::Command, stderr: std::process::Stdio) -> Running {
     use std::io::BufRead;
-    command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
+    command.stdout(std::process::Stdio::piped()).stderr(stderr);
     let mut child = command.spawn().unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let mut url = None;
     let mut token = None;
+    let mut printed = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
+        printed.push(line.clone());
         if let Some(rest) = line.split("listening on ").nth(1) {
             url = Some(rest.split_whitespace().next().unwrap().to_owned());
         } else if url.is_some() && line.starts_with("tokens:") {
             break;
         } else if url.is_some() && line.starts_with("token") {
             token = lines.next().map(|l| l.unwrap().trim().to_owned());
+            printed.extend(token.clone());
             break;
         }
     }
@@ -178,6 +187,7 @@ pub fn run_command(mut command: std::process::Command) -> Running {
         lines,
         url: url.expect("the server printed its address"),
         token,
+        printed,
     }
 }
 
