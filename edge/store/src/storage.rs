@@ -159,6 +159,9 @@ impl StorageConfig {
     }
 }
 
+/// How many times a download starts again because the object was replaced while it was read.
+const DOWNLOAD_ATTEMPTS: usize = 5;
+
 /// The first path segment reserved for the storage's own use (the fs backend's temporary files).
 /// Keys may not start with it and listings never show it.
 const RESERVED_DIR: &str = ".tmp";
@@ -295,29 +298,71 @@ impl StorageManager {
             .map_err(|e| self.err(e, "upload", path))
     }
 
-    /// The whole object.
+    /// The whole object: one version of it, never the bytes of two.
+    ///
+    /// Why the version is pinned: a GET cut off mid-body (an S3 server that drops the connection, as
+    /// SeaweedFS does under load) is resumed by OpenDAL's retry layer with a range request for the rest.
+    /// If the object was replaced in between, the rest comes from the new version and the answer is torn
+    /// — with the right length. So where the backend can, every request of one download carries
+    /// `If-Match` with the ETag seen first; a replaced object then fails the resume, and the download
+    /// starts again on the new version. (File systems need no pin: a file opened is one version.)
     pub async fn download(&self, path: &str) -> Result<Bytes> {
         check_key(path)?;
-        let buf = self
-            .op
-            .read(path)
-            .await
-            .map_err(|e| self.err(e, "download", path))?;
-        Ok(buf.to_bytes())
+        if !self.pins_reads() {
+            let buf = self
+                .op
+                .read(path)
+                .await
+                .map_err(|e| self.err(e, "download", path))?;
+            return Ok(buf.to_bytes());
+        }
+        for _ in 0..DOWNLOAD_ATTEMPTS {
+            let meta = self
+                .op
+                .stat(path)
+                .await
+                .map_err(|e| self.err(e, "download", path))?;
+            let size = meta.content_length();
+            let read = self.op.read_with(path).range(0..size);
+            let read = match meta.etag() {
+                Some(etag) => read.if_match(etag),
+                None => read,
+            };
+            match read.await {
+                Ok(buf) => return Ok(buf.to_bytes()),
+                // Replaced between the stat and the last byte: read the new version.
+                Err(e) if e.kind() == opendal::ErrorKind::ConditionNotMatch => continue,
+                Err(e) => return Err(self.err(e, "download", path)),
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Unavailable,
+            format!(
+                "`{path}` was replaced {DOWNLOAD_ATTEMPTS} times while it was being read: try again when \
+                 writes to it have settled"
+            ),
+        )
+        .with_retryable(true)
+        .with_operation("download")
+        .with_context("path", path)
+        .with_context("backend", self.backend))
     }
 
     /// Bytes `range.start..range.end` of the object; an end past the object's size is clipped.
     pub async fn download_range(&self, path: &str, range: Range<u64>) -> Result<Bytes> {
         // OpenDAL refuses a range that reaches past the end ("reader got too little data"), so clip it
         // against the size first. That costs one stat; callers that serve many ranges of one object
-        // (Parquet readers) know the size already and can use `download_range_of`.
-        let size = self.stat(path).await?.size;
-        self.download_range_of(path, range, size).await
+        // (Parquet readers) know it already and can use `download_range_of`.
+        let meta = self.stat(path).await?;
+        self.download_range_of(&meta, range).await
     }
 
-    /// Like [`StorageManager::download_range`] for an object whose size the caller already knows
-    /// (from `stat` or `list`), saving the extra request.
-    pub async fn download_range_of(&self, path: &str, range: Range<u64>, size: u64) -> Result<Bytes> {
+    /// Like [`StorageManager::download_range`] for an object the caller has stat'ed or listed: the
+    /// bytes come from that version of it (pinned by its ETag where the backend can), so an answer that
+    /// carries the version's ETag never carries another version's bytes. A replaced object is a
+    /// `Conflict`: ask again.
+    pub async fn download_range_of(&self, meta: &ObjectMeta, range: Range<u64>) -> Result<Bytes> {
+        let (path, size) = (meta.path.as_str(), meta.size);
         check_key(path)?;
         if range.start > range.end {
             return Err(Error::new(
@@ -337,13 +382,28 @@ impl StorageManager {
             return Err(range_past_end(path, &range, size));
         }
         let clipped = range.start..range.end.min(size);
-        let buf = self
-            .op
-            .read_with(path)
-            .range(clipped)
-            .await
-            .map_err(|e| self.err(e, "download_range", path))?;
-        Ok(buf.to_bytes())
+        let read = self.op.read_with(path).range(clipped);
+        let read = match (&meta.etag, self.pins_reads()) {
+            (Some(etag), true) => read.if_match(etag),
+            _ => read,
+        };
+        match read.await {
+            Ok(buf) => Ok(buf.to_bytes()),
+            Err(e) if e.kind() == opendal::ErrorKind::ConditionNotMatch => Err(Error::new(
+                ErrorKind::Conflict,
+                format!("`{path}` was replaced while it was being read: ask again for the new version"),
+            )
+            .with_retryable(true)
+            .with_operation("download_range")
+            .with_context("path", path)
+            .with_context("backend", self.backend)),
+            Err(e) => Err(self.err(e, "download_range", path)),
+        }
+    }
+
+    /// Whether reads can be pinned to the version first seen (`If-Match`); see [`StorageManager::download`].
+    fn pins_reads(&self) -> bool {
+        self.op.info().full_capability().read_with_if_match
     }
 
     pub async fn stat(&self, path: &str) -> Result<ObjectMeta> {

@@ -3,6 +3,7 @@
 mod api;
 mod cache;
 mod cli;
+mod cutting_proxy;
 mod demo;
 mod hostile;
 mod ingest;

@@ -51,8 +51,9 @@ pub async fn get(
         }
     };
     // Through L2 when it is on: its `head` is the version the bytes are then read at, so the ETag and
-    // the bytes agree even if the object is replaced meanwhile.
-    let (version, size, l2) = match state.service().cached_objects() {
+    // the bytes agree even if the object is replaced meanwhile. Without it the storage's read is pinned
+    // to the stat's version the same way.
+    let (version, size, source) = match state.service().cached_objects() {
         Some(store) => {
             let meta = store
                 .head_object(&object_store::path::Path::from(path.as_str()))
@@ -64,11 +65,11 @@ pub async fn get(
                 etag: meta.e_tag.clone(),
                 last_modified_ns: meta.last_modified.timestamp_nanos_opt(),
             };
-            (version, meta.size, Some((store.clone(), meta)))
+            (version, meta.size, Source::Cached(store.clone(), meta))
         }
         None => {
             let meta = state.service().storage().stat(&path).await.map_err(not_found)?;
-            (object_version(&meta), meta.size, None)
+            (object_version(&meta), meta.size, Source::Direct(meta))
         }
     };
     let key = version.is_verifiable().then(|| {
@@ -92,14 +93,14 @@ pub async fn get(
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
-        let bytes = match (&l2, range.is_empty()) {
+        let bytes = match (&source, range.is_empty()) {
             (_, true) => bytes::Bytes::new(),
-            (Some((store, meta)), false) => store.read_range(meta, range.clone()).await?,
-            (None, false) => {
+            (Source::Cached(store, meta), false) => store.read_range(meta, range.clone()).await?,
+            (Source::Direct(meta), false) => {
                 state
                     .service()
                     .storage()
-                    .download_range_of(&path, range.clone(), size)
+                    .download_range_of(meta, range.clone())
                     .await?
             }
         };
@@ -126,4 +127,15 @@ pub async fn get(
         etag::set(h, key);
     }
     Ok(response)
+}
+
+/// Where a log object's bytes are read from: the version its ETag was taken from, either way.
+enum Source {
+    /// Through the L2 cache, at the version its `head` saw.
+    Cached(
+        std::sync::Arc<mudrock_engine::cache::CachedObjectStore>,
+        object_store::ObjectMeta,
+    ),
+    /// From the storage, pinned to the version its `stat` saw.
+    Direct(mudrock_store::ObjectMeta),
 }
