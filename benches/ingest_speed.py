@@ -8,7 +8,16 @@ the same files (reading only, no writing) in its own process is the peer. Wall s
 peak RSS of each whole process (os.wait4); the median of --repeats runs, interleaved so that drift on a
 shared machine hits every engine alike. Prints a Markdown table for benches/RESULTS.md.
 
+Each engine is timed twice per repeat, because the machine's state decides a third of the time:
+- **cold**: after --idle seconds with nothing running — what one command typed by a user meets. On a VM
+  whose balloon reports free pages to its host (this machine's), memory freed a few seconds ago has gone
+  back to the host, and every fresh page the process touches costs a host fault: ~2 ms per MB here.
+- **warm**: right after the same command — what the second of several ingests in a row meets.
+A figure quoted without saying which was measured in whichever state the run before left: the cause of
+the "dist is slower than release" puzzle of 2026-12-07 (it was the order of the runs, not the build).
+
   python3 benches/ingest_speed.py [--repeats 3] [--bin target/dist/mudrock] [--files 40] [--before OLD_BINARY]
+                                  [--idle 5]
 """
 import argparse
 import os
@@ -73,6 +82,7 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=40)
     ap.add_argument("--bin", default=str(TARGET / "dist/mudrock"))
     ap.add_argument("--before", help="another mudrock binary (an earlier commit) timed in the same run, tables on")
+    ap.add_argument("--idle", type=float, default=5.0, help="seconds of idle before each cold run")
     args = ap.parse_args()
     binary = Path(args.bin)
     if not binary.is_file():
@@ -93,25 +103,27 @@ def main() -> int:
                 if args.before:
                     engines.insert(0, "mudrock before, tables on")
                 for engine in engines:
-                    data = tmp / "data"
-                    subprocess.run(["rm", "-rf", str(data)], check=True)
                     env = dict(base_env)
                     if engine.startswith("mudrock"):
                         if "off" in engine:
                             env["MUDROCK_ICEBERG_CATALOG"] = "off"
                         exe = args.before if engine.startswith("mudrock before") else str(binary)
-                        cmd = [exe, "--data-dir", str(data), "ingest", "--project", "bench", str(target)]
+                        cmd = [exe, "--data-dir", str(tmp / "data"), "ingest", "--project", "bench", str(target)]
                     else:
                         cmd = [sys.executable, "-c", LASIO, *files]
-                    results.setdefault((label, engine, mb), []).append(run(cmd, env))
+                    for state in ("cold", "warm"):
+                        subprocess.run(["rm", "-rf", str(tmp / "data")], check=True)
+                        if state == "cold":
+                            time.sleep(args.idle)
+                        results.setdefault((label, engine, mb, state), []).append(run(cmd, env))
         print(f"machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-        print("| input | MB | engine | wall s | CPU s | MB/s (wall) | peak RSS MB |")
-        print("|---|---:|---|---:|---:|---:|---:|")
-        for (label, engine, mb), runs in results.items():
+        print("| input | MB | engine | state | wall s | CPU s | MB/s (wall) | peak RSS MB |")
+        print("|---|---:|---|---|---:|---:|---:|---:|")
+        for (label, engine, mb, state), runs in results.items():
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
             rss = max(r[2] for r in runs)
-            print(f"| {label} | {mb:.1f} | {engine} | {wall:.2f} | {cpu:.2f} | {mb / wall:.0f} | {rss:.0f} |")
+            print(f"| {label} | {mb:.1f} | {engine} | {state} | {wall:.2f} | {cpu:.2f} | {mb / wall:.0f} | {rss:.0f} |")
     return 0
 
 

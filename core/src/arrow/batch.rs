@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use serde::Serialize;
 
@@ -301,19 +301,34 @@ pub fn append_key_columns(
     let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
     let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
     fields.push(Field::new(super::WELL_ID_COLUMN, DataType::Utf8, false));
-    arrays.push(Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
-        well_id.as_str(),
-        rows,
-    ))));
+    arrays.push(Arc::new(repeated(well_id.as_str(), rows)?));
     fields.push(Field::new(super::LOG_ID_COLUMN, DataType::Utf8, false));
-    arrays.push(Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
-        log_id.as_str(),
-        rows,
-    ))));
+    arrays.push(Arc::new(repeated(log_id.as_str(), rows)?));
     fields.push(Field::new(super::GRID_CELL_COLUMN, DataType::Int64, true));
     arrays.push(Arc::new(Int64Array::from(vec![grid_cell; rows])));
     let schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
     Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// `value` on each of `rows` rows, its buffers allocated once at their final size (built from an
+/// iterator they would grow by doubling, copying into fresh memory each time).
+fn repeated(value: &str, rows: usize) -> Result<StringArray, ConvertError> {
+    let len = value.len();
+    if rows
+        .checked_mul(len)
+        .is_none_or(|total| i32::try_from(total).is_err())
+    {
+        return Err(ConvertError::Arrow(arrow_schema::ArrowError::ComputeError(
+            format!("{rows} rows of `{value}` pass the 2 GiB a string column can hold"),
+        )));
+    }
+    let offsets: Vec<i32> = (0..=rows).map(|i| (i * len) as i32).collect();
+    let values = value.as_bytes().repeat(rows);
+    Ok(StringArray::new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Buffer::from_vec(values),
+        None,
+    ))
 }
 
 /// A nullable Float64 array from a column where NaN means null. Without a permutation the vector

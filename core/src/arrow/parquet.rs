@@ -31,6 +31,7 @@ use arrow_schema::{DataType, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, compute_leaves};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::{KeyValue, SortingColumn};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -128,20 +129,89 @@ fn properties(batch: &RecordBatch, opts: &ParquetOptions) -> Result<WriterProper
 }
 
 /// Writes `batch` as one Parquet file into `out` and returns `out`.
+///
+/// The row groups are encoded on as many threads as the machine has cores (compression is most of an
+/// ingest's CPU after parsing), then written in order: the file is the one a single `ArrowWriter`
+/// writes, byte for byte.
 pub fn write_parquet_to<W: Write + Send>(
     batch: &RecordBatch,
     opts: &ParquetOptions,
     out: W,
 ) -> Result<W, ConvertError> {
     let props = properties(batch, opts)?;
-    let mut writer = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
-    writer.write(batch)?;
-    Ok(writer.into_inner()?)
+    let writer = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
+    let (mut file, factory) = writer.into_serialized_writer()?;
+    let rows = batch.num_rows();
+    let groups = rows.div_ceil(opts.row_group_rows);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(groups)
+        .max(1);
+    let encode = |group: usize| -> Result<Vec<ArrowColumnChunk>, ConvertError> {
+        let start = group * opts.row_group_rows;
+        let slice = batch.slice(start, opts.row_group_rows.min(rows - start));
+        let mut writers = factory.create_column_writers(group)?.into_iter();
+        let mut chunks = Vec::new();
+        for (field, column) in batch.schema().fields().iter().zip(slice.columns()) {
+            for leaf in compute_leaves(field, column)? {
+                let mut writer = writers.next().ok_or_else(|| {
+                    ConvertError::Options(format!("no Parquet column writer left for `{}`", field.name()))
+                })?;
+                writer.write(&leaf)?;
+                chunks.push(writer.close()?);
+            }
+        }
+        Ok(chunks)
+    };
+    let mut append = |chunks: Vec<ArrowColumnChunk>| -> Result<(), ConvertError> {
+        let mut row_group = file.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut row_group)?;
+        }
+        row_group.close()?;
+        Ok(())
+    };
+    if threads == 1 {
+        for group in 0..groups {
+            append(encode(group)?)?;
+        }
+    } else {
+        std::thread::scope(|scope| -> Result<(), ConvertError> {
+            let (done, results) = std::sync::mpsc::channel();
+            for first in 0..threads {
+                let (done, encode) = (done.clone(), &encode);
+                scope.spawn(move || {
+                    for group in (first..groups).step_by(threads) {
+                        // A closed channel means the writer stopped on an error: nothing more to do.
+                        if done.send((group, encode(group))).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(done);
+            // Groups arrive out of order; each is written once those before it are.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (group, chunks) in results {
+                waiting.insert(group, chunks?);
+                while let Some(chunks) = waiting.remove(&next) {
+                    append(chunks)?;
+                    next += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(file.into_inner()?)
 }
 
 /// Writes `batch` as one Parquet file in memory.
 pub fn write_parquet(batch: &RecordBatch, opts: &ParquetOptions) -> Result<Bytes, ConvertError> {
-    let buf = write_parquet_to(batch, opts, Vec::new())?;
+    // Room for the file up front, at the batch's in-memory size (compressed, the file is smaller):
+    // grown by doubling, the buffer would be copied into fresh memory several times. Capacity never
+    // written is never touched, so over-reserving costs address space only.
+    let buf = write_parquet_to(batch, opts, Vec::with_capacity(batch.get_array_memory_size()))?;
     Ok(Bytes::from(buf))
 }
 
@@ -152,4 +222,55 @@ pub fn read_parquet(bytes: Bytes) -> Result<(SchemaRef, Vec<RecordBatch>), Conve
     let reader = builder.build()?;
     let batches = reader.collect::<Result<Vec<_>, _>>()?;
     Ok((schema, batches))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, StringArray};
+    use arrow_schema::{Field, Schema};
+
+    use super::*;
+
+    /// What one `ArrowWriter` writes for `batch` with the same properties.
+    fn single_writer(batch: &RecordBatch, opts: &ParquetOptions) -> Vec<u8> {
+        let props = properties(batch, opts).unwrap();
+        let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props)).unwrap();
+        writer.write(batch).unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    fn batch(rows: usize) -> RecordBatch {
+        let depth: ArrayRef = Arc::new(Float64Array::from_iter_values((0..rows).map(|i| i as f64 * 0.5)));
+        let gr: ArrayRef = Arc::new(Float64Array::from_iter(
+            (0..rows).map(|i| (i % 7 != 0).then_some((i as f64).sin() * 100.0)),
+        ));
+        let lith: ArrayRef = Arc::new(StringArray::from_iter(
+            (0..rows).map(|i| (i % 5 != 0).then(|| ["SS", "SH", "LS"][i % 3])),
+        ));
+        let schema = Schema::new(vec![
+            Field::new("DEPT", DataType::Float64, false),
+            Field::new("GR", DataType::Float64, true),
+            Field::new("LITH", DataType::Utf8, true),
+        ]);
+        RecordBatch::try_new(Arc::new(schema), vec![depth, gr, lith]).unwrap()
+    }
+
+    #[test]
+    fn row_groups_encoded_on_several_threads_make_the_file_one_writer_makes() {
+        let opts = ParquetOptions::default();
+        // No rows, one partial group, exactly two groups, and many groups with a partial last one.
+        for rows in [0, 100, 2 * opts.row_group_rows, 11 * opts.row_group_rows + 17] {
+            let b = batch(rows);
+            let written = write_parquet(&b, &opts).unwrap();
+            assert_eq!(
+                written.as_ref(),
+                single_writer(&b, &opts).as_slice(),
+                "{rows} rows"
+            );
+            let (_, back) = read_parquet(written).unwrap();
+            assert_eq!(back.iter().map(RecordBatch::num_rows).sum::<usize>(), rows);
+        }
+    }
 }

@@ -45,6 +45,9 @@ pub(crate) struct DataConfig {
     pub nulls: NullPolicy,
     /// Rows expected from STRT/STOP/STEP, used only to reserve memory.
     pub expected_rows: Option<usize>,
+    /// The most rows the rest of the input can hold, when its length is known: a header that claims more
+    /// is lying, and the reservation is cut to this.
+    pub rows_bound: Option<usize>,
     /// Check that the index (first column) advances by a constant step.
     pub check_step: bool,
     /// The most curves this data set may have, extra values on its first row included: what is left of
@@ -238,9 +241,17 @@ impl DataBuilder {
         cfg: DataConfig,
     ) -> Self {
         let n = curves.len();
-        // The header's row count is a hint, not a promise: reserve at most 4 Mi values (32 MiB) in all,
-        // so a lying header cannot make a tablet allocate gigabytes; the vectors grow past it as needed.
-        let reserve = cfg.expected_rows.unwrap_or(0).min((1 << 22) / n.max(1));
+        // The header's row count is a hint, not a promise. Bounded by what the input can hold, it is
+        // reserved whole: growing a column by doubling would copy it into fresh memory each time (on a
+        // VM that hands freed memory back to its host, fresh pages cost more than the parse). Reserved
+        // but unused capacity is never touched, so it costs address space, not memory. With no bound
+        // (a stream of unknown length) at most 4 Mi values (32 MiB) in all, so a lying header cannot
+        // make a tablet allocate gigabytes; the vectors grow past it as needed.
+        let expected = cfg.expected_rows.unwrap_or(0);
+        let reserve = match cfg.rows_bound {
+            Some(bound) => expected.min(bound),
+            None => expected.min((1 << 22) / n.max(1)),
+        };
         let texts: Vec<Option<Vec<Option<String>>>> = curves
             .iter()
             .map(|c| super::header::is_string_hint(&c.description).then(Vec::new))

@@ -27,15 +27,25 @@ pub fn read_bytes(bytes: &[u8]) -> Result<LasFile, LasError> {
 /// Read a LAS file from a stream; a file past `limits` is refused with a [`LasErrorKind::Limit`] error
 /// naming the line and the limit.
 pub fn read_with_limits<R: Read>(reader: R, limits: ReadLimits) -> Result<LasFile, LasError> {
-    let mut parser = Parser::new(limits);
-    let (stream_encoding, stream_warning) =
-        input::for_each_line(reader, limits.max_line_bytes, |no, line| parser.line(no, line))?;
-    parser.finish(stream_encoding, stream_warning)
+    read_sized(reader, None, limits)
 }
 
 /// Read a LAS file held in memory; see [`read_with_limits`].
 pub fn read_bytes_with_limits(bytes: &[u8], limits: ReadLimits) -> Result<LasFile, LasError> {
-    read_with_limits(bytes, limits)
+    read_sized(bytes, Some(bytes.len()), limits)
+}
+
+/// `input_bytes`: the input's length when known, which bounds how many rows its data can hold.
+fn read_sized<R: Read>(
+    reader: R,
+    input_bytes: Option<usize>,
+    limits: ReadLimits,
+) -> Result<LasFile, LasError> {
+    let mut parser = Parser::new(limits);
+    parser.input_bytes = input_bytes;
+    let (stream_encoding, stream_warning) =
+        input::for_each_line(reader, limits.max_line_bytes, |no, line| parser.line(no, line))?;
+    parser.finish(stream_encoding, stream_warning)
 }
 
 fn warning(line: usize, kind: WarningKind, message: impl Into<String>) -> Warning {
@@ -145,6 +155,8 @@ struct Parser {
     header_bytes: usize,
     /// Non-blank lines of the current header section.
     section_lines: usize,
+    /// The whole input's length, when known (see `DataConfig::rows_bound`).
+    input_bytes: Option<usize>,
 }
 
 impl Parser {
@@ -178,6 +190,7 @@ impl Parser {
             limits,
             curves: 0,
             header_bytes: 0,
+            input_bytes: None,
             section_lines: 0,
         }
     }
@@ -517,6 +530,10 @@ impl Parser {
             wrap: self.wrap.unwrap_or(false),
             nulls: NullPolicy::new(self.null),
             expected_rows,
+            // Each row of `n` values takes at least `2n` bytes (a character and a separator per value).
+            rows_bound: self
+                .input_bytes
+                .map(|total| total.saturating_sub(self.header_bytes) / (2 * curves.len().max(1))),
             // STEP 0 declares an irregular index.
             check_step: is_log && step != Some(0.0),
             max_curves: curves

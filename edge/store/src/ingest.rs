@@ -1,8 +1,8 @@
 //! The ingest pipeline: LAS bytes in, log Parquet + raw bytes + catalog rows out.
 //!
 //! Per file: sha256 → already stored? → parse (core) → validate → Arrow (with the key columns) → the
-//! tables take the log's new curves → Parquet, encoded once → write the log Parquet, then the raw
-//! bytes → register that same file in the Iceberg tables → the catalogs. Nothing is written before
+//! tables take the log's new curves → Parquet, encoded once while the raw bytes are written → write the
+//! log Parquet → register that same file in the Iceberg tables → the catalogs. Nothing is written before
 //! validation passes, and the catalogs come last, so a crash leaves at worst unreferenced objects —
 //! never a catalog row pointing at missing data. Files run in parallel (at most `concurrency` at
 //! once); parsing and encoding are CPU work and run on tokio's blocking pool.
@@ -513,26 +513,34 @@ impl Ingestor {
         report.curves = entry.log.curves;
         report.warnings = warnings;
 
-        // A curve whose type conflicts with the project's well_logs table: refused before any write.
-        // Then the table takes the log's new curves, and the samples get its field ids: the file
-        // encoded next is the one the table registers.
-        let samples = match &self.lakehouse {
-            Some(lakehouse) => lakehouse.prepare_log(project, &samples).await?,
-            None => samples,
+        // Validation passed: the raw bytes are stored while the log is encoded (on another core).
+        let raw_upload = {
+            let (storage, path, bytes) = (self.storage.clone(), raw_path.clone(), bytes);
+            tokio::spawn(async move { storage.upload(&path, bytes).await })
         };
-        let parquet = tokio::task::spawn_blocking(move || encode(&samples))
-            .await
-            .map_err(crate::storage::task_failed)?
-            .map_err(|reason| Error::new(ErrorKind::InvalidInput, reason))?;
-
-        // Log data first, raw bytes second, then the Iceberg tables, catalogs last (see the module doc).
+        let encoded = self.encode_for_tables(project, samples).await;
+        let raw_stored = raw_upload.await.map_err(crate::storage::task_failed)?;
         let log_path = self.layout.well_log(project, &well_id, &log_id);
-        self.storage.upload(&log_path, parquet.clone()).await?;
-        if let Err(e) = self.storage.upload(&raw_path, bytes).await {
-            // Not a crash: clean up rather than leave an orphan. Best effort; the error that matters is `e`.
-            let _ = self.storage.delete(&log_path).await;
-            return Err(e);
-        }
+        // The log Parquet, once the raw bytes are in; the Iceberg tables after both (see the module doc).
+        let stored = match (encoded, raw_stored) {
+            (Ok(parquet), Ok(())) => match self.storage.upload(&log_path, parquet.clone()).await {
+                Ok(()) => Ok(parquet),
+                Err(e) => Err(e),
+            },
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        };
+        let parquet = match stored {
+            Ok(parquet) => parquet,
+            Err(e) => {
+                // Not a crash: clean up rather than leave an orphan (a refused file leaves nothing).
+                // Best effort; the error that matters is `e`. Both keys are derived from the bytes' hash,
+                // so only an ingest of the very same bytes at the very same moment shares them — and it
+                // meets the same refusal, or repairs the objects on its rerun (see `run`'s check).
+                let _ = self.storage.delete(&raw_path).await;
+                let _ = self.storage.delete(&log_path).await;
+                return Err(e);
+            }
+        };
         report.objects = vec![log_path.clone(), raw_path];
 
         if let Some(lakehouse) = &self.lakehouse {
@@ -570,6 +578,20 @@ impl Ingestor {
             .await?;
         self.settle(project, report, added, catalogued);
         Ok(())
+    }
+
+    /// A curve whose type conflicts with the project's well_logs table is refused here, before the log
+    /// is written. Then the table takes the log's new curves, and the samples get its field ids: the file
+    /// encoded is the one the table registers.
+    async fn encode_for_tables(&self, project: &ProjectId, samples: RecordBatch) -> Result<Bytes> {
+        let samples = match &self.lakehouse {
+            Some(lakehouse) => lakehouse.prepare_log(project, &samples).await?,
+            None => samples,
+        };
+        tokio::task::spawn_blocking(move || encode(&samples))
+            .await
+            .map_err(crate::storage::task_failed)?
+            .map_err(|reason| Error::new(ErrorKind::InvalidInput, reason))
     }
 
     /// A stored file's outcome: `Ok` when this ingest added its log (the catalogs then change too) or put
