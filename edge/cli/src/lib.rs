@@ -255,7 +255,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             demo::run(&ingestor, &project, &out, after).await
         }
         Command::Serve(args) => serve::run(&ingestor, &cli.data_dir, &args, None).await,
-        Command::Ingest { paths, project, json } => ingest::run(&ingestor, &project, &paths, json).await,
+        Command::Ingest { paths, project, json } => {
+            c_heap::no_huge_pages();
+            ingest::run(&ingestor, &project, &paths, json).await
+        }
         Command::Wells { project, json } => wells::run(&ingestor, &project, json).await,
         Command::Sql {
             query,
