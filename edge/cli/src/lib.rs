@@ -29,7 +29,7 @@ use mudrock_engine::query::QueryEngine;
 use mudrock_engine::service::{Limits, Service};
 use mudrock_store::ingest::Ingestor;
 use mudrock_store::lakehouse::{AsOf, LakeTable, Lakehouse, LakehouseConfig};
-use mudrock_store::metadata::{CachedStore, MetadataStore, SqlStore};
+use mudrock_store::metadata::{CachedStore, MetadataStore, PostgrestConfig, PostgrestStore, SqlStore};
 use mudrock_store::storage::{S3Config, StorageConfig, StorageManager};
 
 #[derive(Debug, Parser)]
@@ -282,22 +282,41 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The metadata store, its migrations applied: PostgreSQL when `MUDROCK_DATABASE_URL` names one (a
-/// Supabase project's connection string works), else the embedded SQLite file `{data dir}/metadata.db`;
-/// none with `--storage memory` (nothing of such a run outlives it). Reads go through the L1 cache.
+/// Supabase project's connection string works); PostgREST when `POSTGREST_URL` or `SUPABASE_URL` does
+/// (Supabase's REST face: see `PostgrestConfig::from_env` for the key and secret), checked at once; else
+/// the embedded SQLite file `{data dir}/metadata.db`; none with `--storage memory` (nothing of such a run
+/// outlives it). Two named at once is an error, never a silent choice. Reads go through the L1 cache.
 async fn open_metadata(cli: &Cli) -> Result<Option<Arc<dyn MetadataStore>>> {
-    let store = match std::env::var("MUDROCK_DATABASE_URL")
+    let database = std::env::var("MUDROCK_DATABASE_URL")
         .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        Some(url) => SqlStore::open(url.trim()).await?,
-        None if cli.storage == StorageKind::Memory => return Ok(None),
-        None => SqlStore::open_file(&cli.data_dir.join("metadata.db")).await?,
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty());
+    let postgrest = PostgrestConfig::from_env()?;
+    let store: Arc<dyn MetadataStore> = match (database, postgrest) {
+        (Some(_), Some(_)) => {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                "both MUDROCK_DATABASE_URL and POSTGREST_URL (or SUPABASE_URL) are set: the metadata has one \
+                 home, so unset the one you do not mean",
+            ));
+        }
+        (Some(url), None) => Arc::new(cached(SqlStore::open(&url).await?)),
+        (None, Some(config)) => {
+            let store = PostgrestStore::new(config)?;
+            store.check().await?;
+            Arc::new(cached(store))
+        }
+        (None, None) if cli.storage == StorageKind::Memory => return Ok(None),
+        (None, None) => Arc::new(cached(
+            SqlStore::open_file(&cli.data_dir.join("metadata.db")).await?,
+        )),
     };
-    Ok(Some(Arc::new(CachedStore::new(
-        store,
-        100_000,
-        Duration::from_secs(300),
-    ))))
+    Ok(Some(store))
+}
+
+/// The metadata store behind the L1 cache every command reads it through.
+fn cached<S: MetadataStore>(store: S) -> CachedStore<S> {
+    CachedStore::new(store, 100_000, Duration::from_secs(300))
 }
 
 /// The Iceberg catalog `MUDROCK_ICEBERG_CATALOG` names (default: SQLite beside the data), over the

@@ -6,14 +6,31 @@ use std::process::{Command, Output};
 use mudrock_store::demo::generate;
 
 fn mudrock(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mudrock"))
+    mudrock_with(data_dir, args, &[])
+}
+
+/// `mudrock` with `env` set, and no metadata store named by this process's environment.
+fn mudrock_with(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mudrock"));
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
-        .env_remove("MUDROCK_DATA_DIR")
-        .output()
-        .unwrap()
+        .env_remove("MUDROCK_DATA_DIR");
+    for name in METADATA_SETTINGS {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied()).output().unwrap()
 }
+
+/// What names the metadata store (`open_metadata` in the CLI).
+const METADATA_SETTINGS: [&str; 5] = [
+    "MUDROCK_DATABASE_URL",
+    "POSTGREST_URL",
+    "SUPABASE_URL",
+    "POSTGREST_JWT_SECRET",
+    "SUPABASE_JWT_SECRET",
+];
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -328,4 +345,78 @@ fn sql_writes_a_table_to_the_output_file_and_query_limits_are_checked() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--query-memory-bytes"), "{}", stderr(&out));
+}
+
+/// The metadata store named by PostgREST's settings is the one used: checked when the command starts, so a
+/// server that is not there (or a setting missing) stops the command before it writes anything, and two
+/// stores named at once are refused rather than one picked silently.
+#[test]
+fn postgrest_settings_are_used_and_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let las = dir.path().join("well.las");
+    std::fs::write(&las, &generate()[3].bytes).unwrap();
+    let data = dir.path().join("data");
+    let ingest = ["ingest", las.to_str().unwrap(), "--project", "p"];
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{closed}");
+    let secret = ("POSTGREST_JWT_SECRET", "a-secret-of-at-least-32-characters!!");
+
+    let out = mudrock_with(&data, &ingest, &[("POSTGREST_URL", &url), secret]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("cannot reach PostgREST at {url}")), "{err}");
+    assert!(err.contains("POSTGREST_URL"), "{err}");
+    // Supabase's URL names the same store, at its REST root.
+    let out = mudrock_with(&data, &ingest, &[("SUPABASE_URL", &url), secret]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot reach PostgREST at {url}/rest/v1")),
+        "{err}"
+    );
+
+    let out = mudrock_with(&data, &ingest, &[("POSTGREST_URL", &url)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("POSTGREST_JWT_SECRET"), "{}", stderr(&out));
+
+    let out = mudrock_with(
+        &data,
+        &ingest,
+        &[
+            ("POSTGREST_URL", &url),
+            secret,
+            ("MUDROCK_DATABASE_URL", "postgres://127.0.0.1:1/x"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("MUDROCK_DATABASE_URL") && err.contains("POSTGREST_URL"),
+        "{err}"
+    );
+
+    // None of the refused commands wrote anything, nor made the embedded store they were not asked for.
+    let written: Vec<_> = walk(&data);
+    assert!(written.is_empty(), "{written:?}");
+    // Without the settings the same command runs on the embedded store.
+    let out = mudrock(&data, &ingest);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(data.join("metadata.db").is_file());
+}
+
+/// Every file under `dir` (none when it does not exist).
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() { walk(&path) } else { vec![path] }
+        })
+        .collect()
 }

@@ -147,7 +147,10 @@ pub fn mudrock_command(
         .args(args)
         .env_remove("MUDROCK_TOKENS")
         .env_remove("MUDROCK_AUTH_CONFIG")
-        .env_remove("MUDROCK_ADDR");
+        .env_remove("MUDROCK_ADDR")
+        // A PostgREST named for the metadata suite is not the binary tests' store.
+        .env_remove("POSTGREST_URL")
+        .env_remove("SUPABASE_URL");
     for (k, v) in env {
         command.env(k, v);
     }

@@ -146,6 +146,19 @@ impl PostgrestStore {
         Ok(PostgrestStore { config, http })
     }
 
+    /// Checks that PostgREST answers and takes this store's tokens — so a wrong URL, key or JWT secret
+    /// fails when the store is opened, not as a warning on every ingest: one read of `projects` under a
+    /// token for a project that need not exist.
+    pub async fn check(&self) -> Result<()> {
+        let project = mudrock_core::layout::ProjectId::new("mudrock-check")
+            .map_err(|e| Error::new(ErrorKind::Unexpected, format!("the check's project id: {e}")))?;
+        let scope = ProjectScope::new(project);
+        let filters = [("project_id", eq(scope.as_str()))];
+        self.send(&scope, Self::plan_select("/projects", "project_id", &filters, ""))
+            .await
+            .map(drop)
+    }
+
     /// An HS256 JWT for the project: `role` picks the database role PostgREST switches to, the
     /// `mudrock_project` claim is what the row-level security policies compare with.
     pub fn token(&self, scope: &ProjectScope) -> Result<String> {
