@@ -420,3 +420,31 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         })
         .collect()
 }
+
+/// A metadata database that is not there stops the command at once (not after the pool's ten-second
+/// acquire timeout), says what to check, and does not print the URL's password.
+#[test]
+fn an_unreachable_metadata_database_fails_at_once_with_what_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let las = dir.path().join("well.las");
+    std::fs::write(&las, &generate()[3].bytes).unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://mudrock:hunter2-secret@127.0.0.1:{closed}/mudrock");
+    let started = std::time::Instant::now();
+    let out = mudrock_with(
+        &dir.path().join("data"),
+        &["ingest", las.to_str().unwrap(), "--project", "p"],
+        &[("MUDROCK_DATABASE_URL", &url)],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("cannot reach the metadata database"), "{err}");
+    assert!(err.contains("is the server running"), "{err}");
+    assert!(!err.contains("hunter2-secret"), "{err}");
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+}

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use futures::future::BoxFuture;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Row, Transaction};
 
 use super::{
     CurveRecord, IngestRecord, LogRecord, MetadataStore, PipelineExecution, ProjectRecord, ProjectScope,
@@ -116,6 +116,13 @@ impl SqlStore {
             ));
         };
         let shown = redact(url);
+        // One connection first, outside the pool: a server that is not there, or that refuses the login,
+        // fails now with its own error. The pool would retry it until its acquire timeout (ten seconds)
+        // and then say only that it timed out.
+        let probe = AnyConnection::connect(url)
+            .await
+            .map_err(|e| db_error(e, &shown, "connect"))?;
+        let _ = probe.close().await;
         let pool = AnyPoolOptions::new()
             // SQLite allows one writer; one connection avoids "database is locked" between our own.
             .max_connections(if dialect == Dialect::Sqlite { 1 } else { 8 })
