@@ -19,8 +19,8 @@
 //! batch command touches most of its memory once, and the kernel zeroes a whole 2 MiB page for the first
 //! byte of each. On a VM that hands freed memory back to its host (this bench machine's balloon reports
 //! free pages), each fresh page also costs a host fault, so the zeroing dominates: with huge pages off the
-//! 40-file ingest went from 3.0 to 2.5 s and the 110 MB file from 1.6 to 1.2 s, started cold (medians of
-//! 4, benches/RESULTS.md). The server keeps them: its memory is reused, query after query.
+//! 110 MB file went from 1.70 to 1.15 s started cold (medians of 4; the 40-file directory did not move
+//! beyond the noise, benches/RESULTS.md). The server keeps them: its memory is reused, query after query.
 //!
 //! This file holds the workspace's `unsafe` blocks (calls into glibc); `unsafe_code` is denied
 //! everywhere else.
@@ -49,13 +49,9 @@ pub fn keep_freed_memory() {
 /// Stops the kernel from backing this process's memory with transparent huge pages from now on (memory
 /// already faulted in keeps its pages). For short batch commands; see the module doc. Does nothing off
 /// Linux with glibc.
-pub fn no_huge_pages() {
-    disable_thp();
-}
-
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
-fn disable_thp() {
+pub fn no_huge_pages() {
     // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` sets a flag of this process's memory map that the
     // kernel reads on later page faults; it touches no memory of ours. A refusal (old kernel) leaves huge
     // pages on, which is only slower.
@@ -63,7 +59,7 @@ fn disable_thp() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn disable_thp() {}
+pub fn no_huge_pages() {}
 
 enum Parameter {
     TrimThreshold,

@@ -180,7 +180,7 @@ impl Ingestor {
         F: Fn(&IngestReport),
     {
         // Files on disk have a size before they are read, so more of them may be in flight than
-        // `concurrency` (twice as many), as long as their bytes stay within `BYTES_IN_FLIGHT`: the more
+        // `concurrency` (twice as many), as long as their bytes stay within `BYTES_IN_FLIGHT_KIB`: the more
         // files finish during one commit, the more share the next (40 × 5.5 MB on 2 cores: 2.46 → 2.00 s
         // cold, benches/RESULTS.md), while a directory of big files still holds a bounded amount.
         let budget = tokio::sync::Semaphore::new(BYTES_IN_FLIGHT_KIB as usize);
@@ -541,10 +541,11 @@ impl Ingestor {
         let log_path = self.layout.well_log(project, &well_id, &log_id);
         // The log Parquet, once the raw bytes are in; the Iceberg tables after both (see the module doc).
         let stored = match (encoded, raw_stored) {
-            (Ok(parquet), Ok(())) => match self.storage.upload(&log_path, parquet.clone()).await {
-                Ok(()) => Ok(parquet),
-                Err(e) => Err(e),
-            },
+            (Ok(parquet), Ok(())) => self
+                .storage
+                .upload(&log_path, parquet.clone())
+                .await
+                .map(|()| parquet),
             (Err(e), _) | (Ok(_), Err(e)) => Err(e),
         };
         let parquet = match stored {

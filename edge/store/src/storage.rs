@@ -322,17 +322,10 @@ impl StorageManager {
                 .stat(path)
                 .await
                 .map_err(|e| self.err(e, "download", path))?;
-            let size = meta.content_length();
-            let read = self.op.read_with(path).range(0..size);
-            let read = match meta.etag() {
-                Some(etag) => read.if_match(etag),
-                None => read,
-            };
-            match read.await {
-                Ok(buf) => return Ok(buf.to_bytes()),
-                // Replaced between the stat and the last byte: read the new version.
-                Err(e) if e.kind() == opendal::ErrorKind::ConditionNotMatch => continue,
-                Err(e) => return Err(self.err(e, "download", path)),
+            let meta = ObjectMeta::from_opendal(path, &meta);
+            // `None`: replaced between the stat and the last byte, so read the new version.
+            if let Some(bytes) = self.read_version(&meta, 0..meta.size, "download").await? {
+                return Ok(bytes);
             }
         }
         Err(Error::new(
@@ -382,22 +375,41 @@ impl StorageManager {
             return Err(range_past_end(path, &range, size));
         }
         let clipped = range.start..range.end.min(size);
-        let read = self.op.read_with(path).range(clipped);
+        self.read_version(meta, clipped, "download_range")
+            .await?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Conflict,
+                    format!("`{path}` was replaced while it was being read: ask again for the new version"),
+                )
+                .with_retryable(true)
+                .with_operation("download_range")
+                .with_context("path", path)
+                .with_context("backend", self.backend)
+            })
+    }
+
+    /// Bytes `range` of the version of the object `meta` describes, pinned by its ETag where the backend
+    /// can (see [`StorageManager::download`]); `None` when the object was replaced since. `range` must lie
+    /// within the object.
+    async fn read_version(
+        &self,
+        meta: &ObjectMeta,
+        range: Range<u64>,
+        operation: &'static str,
+    ) -> Result<Option<Bytes>> {
+        if range.is_empty() {
+            return Ok(Some(Bytes::new()));
+        }
+        let read = self.op.read_with(&meta.path).range(range);
         let read = match (&meta.etag, self.pins_reads()) {
             (Some(etag), true) => read.if_match(etag),
             _ => read,
         };
         match read.await {
-            Ok(buf) => Ok(buf.to_bytes()),
-            Err(e) if e.kind() == opendal::ErrorKind::ConditionNotMatch => Err(Error::new(
-                ErrorKind::Conflict,
-                format!("`{path}` was replaced while it was being read: ask again for the new version"),
-            )
-            .with_retryable(true)
-            .with_operation("download_range")
-            .with_context("path", path)
-            .with_context("backend", self.backend)),
-            Err(e) => Err(self.err(e, "download_range", path)),
+            Ok(buf) => Ok(Some(buf.to_bytes())),
+            Err(e) if e.kind() == opendal::ErrorKind::ConditionNotMatch => Ok(None),
+            Err(e) => Err(self.err(e, operation, &meta.path)),
         }
     }
 

@@ -242,11 +242,7 @@ fn publish_failures_say_what_is_wrong() {
     );
 
     // A port nobody listens on: refused connections, retried, then reported.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let edge = format!("http://127.0.0.1:{port}");
     let down = mudrock(
         dir.path(),
@@ -357,11 +353,7 @@ fn postgrest_settings_are_used_and_checked_before_anything_is_written() {
     std::fs::write(&las, &generate()[3].bytes).unwrap();
     let data = dir.path().join("data");
     let ingest = ["ingest", las.to_str().unwrap(), "--project", "p"];
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = crate::support::free_port();
     let url = format!("http://127.0.0.1:{closed}");
     let secret = ("POSTGREST_JWT_SECRET", "a-secret-of-at-least-32-characters!!");
 
@@ -428,11 +420,7 @@ fn an_unreachable_metadata_database_fails_at_once_with_what_to_check() {
     let dir = tempfile::tempdir().unwrap();
     let las = dir.path().join("well.las");
     std::fs::write(&las, &generate()[3].bytes).unwrap();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = crate::support::free_port();
     let url = format!("postgres://mudrock:hunter2-secret@127.0.0.1:{closed}/mudrock");
     let started = std::time::Instant::now();
     let out = mudrock_with(

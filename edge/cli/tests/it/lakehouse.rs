@@ -899,11 +899,7 @@ async fn an_unreachable_catalog_is_named_and_retryable() {
     let storage = StorageConfig::fs(dir.path().join("objects"));
     let project = unique_project("down");
     // A REST catalog on a port nobody listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = crate::support::free_port();
     let rest = IcebergCatalog::Rest {
         uri: format!("http://127.0.0.1:{closed}"),
         credential: None,

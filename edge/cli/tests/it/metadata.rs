@@ -450,11 +450,7 @@ async fn postgres_faults_name_the_database_and_what_to_do() {
         !e.to_string().contains("not-the-password"),
         "the password is never printed: {e}"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let e = SqlStore::open(&format!("postgres://u:p@127.0.0.1:{port}/db"))
         .await
         .unwrap_err();
@@ -663,11 +659,7 @@ fn postgrest_errors_become_clear_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgrest_unreachable_is_unavailable() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let store = PostgrestStore::new(PostgrestConfig {
         url: format!("http://127.0.0.1:{port}"),
         api_key: None,

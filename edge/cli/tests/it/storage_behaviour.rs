@@ -401,11 +401,7 @@ async fn s3_missing_bucket_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_unreachable_server_is_unavailable_after_retries() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let s = s3_with(|c| c.endpoint = format!("http://127.0.0.1:{port}"));
     let started = std::time::Instant::now();
     let e = s.check().await.unwrap_err();

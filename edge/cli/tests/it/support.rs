@@ -130,6 +130,16 @@ pub struct Running {
     pub printed: Vec<String>,
 }
 
+/// A port of 127.0.0.1 that nothing listens on (bound, then let go): for a server a test starts on it,
+/// or to see a client meet refused connections.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub fn run_mudrock(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Running {
     run_command(mudrock_command(data_dir, args, env))
 }
