@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::input::TextDecoder;
 use super::limits;
 use super::tokens::{
-    Delim, RunOn, Token, Unterminated, comma_decimal, is_null_token, number, out_of_range, run_on, split,
+    Delim, Reading, RunOn, Token, Unterminated, comma_decimal, has_control, is_null_token, number,
+    out_of_range, reading, run_on, split,
 };
 use super::types::{Column, CurveInfo, DataSet, LasError, LasErrorKind, Warning, WarningKind};
 
@@ -124,6 +125,15 @@ impl Coalesced {
             Some(&i) => {
                 if let Some(entry) = self.list.get_mut(i) {
                     entry.1 += count;
+                    // Lines held back (`DataBuilder::unplaced`) are warned about after later ones: the
+                    // warning still names the first.
+                    if line < entry.0.line {
+                        entry.0 = Warning {
+                            line,
+                            kind,
+                            message: message(),
+                        };
+                    }
                 }
             }
             None => {
@@ -161,6 +171,13 @@ struct StepCheck {
     step: f64,
 }
 
+/// A short row waiting for the next data line (see `DataBuilder::row_tokens`).
+struct HeldRow {
+    line: usize,
+    text: String,
+    values: usize,
+}
+
 /// Builds the columns of one data set.
 pub(crate) struct DataBuilder {
     pub name: String,
@@ -191,6 +208,18 @@ pub(crate) struct DataBuilder {
     warnings: Coalesced,
     /// Curve names on the data section's title line (`~A  DEPTH  GR`), for columns `~C` does not define.
     title_names: Vec<String>,
+    /// Unwrapped data: a short row after whole rows, held back until the next data line shows that it is
+    /// not the data's last line (a last one is a fragment and is dropped).
+    held: Option<HeldRow>,
+    /// Rows padded with nulls so far: data with short rows of its own may end in one.
+    short_rows: usize,
+    /// Lines of words skipped as not data before any data line (line number, end in `unplaced_text`),
+    /// their warnings held back: when no line of the data set turns out to be data, the words were its
+    /// data after all and are read as rows. One buffer for their text, as `Pending` keeps its lines.
+    unplaced: Vec<(usize, usize)>,
+    unplaced_text: String,
+    /// The skipped lines of words are being read back as rows (see `unplaced`).
+    words_are_data: bool,
 }
 
 fn data_error(line: usize, column: Option<usize>, message: String) -> LasError {
@@ -218,6 +247,28 @@ fn excerpt(s: &str) -> String {
             s.get(..end).unwrap_or(""),
             s.chars().count()
         ),
+    }
+}
+
+/// A line quoted in a message: shortened as `excerpt` does, its control characters escaped (`\u{1a}`).
+fn shown(line: &str) -> String {
+    let mut out = String::new();
+    for c in excerpt(line).chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `1 value`, `2 values`.
+fn values(n: usize) -> String {
+    if n == 1 {
+        "1 value".to_string()
+    } else {
+        format!("{n} values")
     }
 }
 
@@ -299,6 +350,11 @@ impl DataBuilder {
             },
             warnings: Coalesced::default(),
             title_names,
+            held: None,
+            short_rows: 0,
+            unplaced: Vec::new(),
+            unplaced_text: String::new(),
+            words_are_data: false,
         }
     }
 
@@ -322,9 +378,17 @@ impl DataBuilder {
         self.curves.get(c).map_or("?", |ci| ci.mnemonic.as_str())
     }
 
+    /// Rows read so far.
+    fn rows(&self) -> usize {
+        match self.texts.first() {
+            Some(Some(text)) => text.len(),
+            _ => self.nums.first().map_or(0, Vec::len),
+        }
+    }
+
     /// One non-blank, non-comment line of the data section.
     pub(crate) fn line(&mut self, no: usize, bytes: &[u8], dec: &mut TextDecoder) -> Result<(), LasError> {
-        if self.seen_line && !self.wrap && !self.any_text && self.carry.is_none() {
+        if self.seen_line && !self.wrap && !self.any_text && self.carry.is_none() && self.held.is_none() {
             let ok = match self.delim.byte() {
                 None => self.fast_whitespace(bytes),
                 Some(d) => self.fast_delimited(bytes, d),
@@ -411,6 +475,17 @@ impl DataBuilder {
     }
 
     fn slow_line(&mut self, no: usize, text: &str) -> Result<(), LasError> {
+        if self.carry.is_none() && has_control(text) {
+            // Never data (see `has_control`), whatever else the line holds: one value of it could be
+            // wrong without showing it.
+            self.warnings.add(ROW, no, WarningKind::NotData, || {
+                format!(
+                    "`{}` holds control characters (binary bytes), not data; the line is skipped",
+                    shown(text)
+                )
+            });
+            return Ok(());
+        }
         let joined;
         let (start_no, line): (usize, &str) = match self.carry.take() {
             Some((start, mut acc)) => {
@@ -435,27 +510,115 @@ impl DataBuilder {
                 return Ok(());
             }
         };
+        let by_comma = if self.seen_line {
+            None
+        } else {
+            self.undeclared_commas(line, &tokens)
+        };
+        let commas = by_comma.is_some();
+        if let Some(by_comma) = by_comma {
+            tokens = by_comma;
+        }
+        let delim = if commas { Delim::Comma } else { self.delim };
+        if self.is_not_data(&tokens, delim) {
+            if self.seen_line {
+                self.warn_not_data(start_no, line);
+            } else {
+                self.unplaced_text.push_str(line);
+                self.unplaced.push((start_no, self.unplaced_text.len()));
+            }
+            return Ok(());
+        }
         if !self.seen_line {
             self.seen_line = true;
-            tokens = self.first_line_checks(start_no, line, tokens)?;
+            // A data line: the lines skipped before it were not the data.
+            let text = std::mem::take(&mut self.unplaced_text);
+            let mut start = 0;
+            for (skipped, end) in std::mem::take(&mut self.unplaced) {
+                self.warn_not_data(skipped, text.get(start..end).unwrap_or(""));
+                start = end;
+            }
+            tokens = self.first_line_checks(start_no, tokens, commas)?;
         }
+        self.release_held()?;
         if self.wrap {
             self.wrapped_tokens(start_no, tokens)
         } else {
-            self.row_tokens(start_no, line, tokens)
+            self.row_tokens(start_no, line, tokens, true)
         }
     }
 
-    /// The first data line says how the data is laid out when the header does not: commas between
-    /// values without a `DLM`, or wrapped rows under `WRAP NO`.
-    fn first_line_checks<'a>(
-        &mut self,
-        no: usize,
-        line: &'a str,
-        tokens: Vec<Token<'a>>,
-    ) -> Result<Vec<Token<'a>>, LasError> {
+    /// Whether a line is not data: its index value is not a number, and its words outnumber its numbers.
+    ///
+    /// The rule follows how the reader decides a column's type (see `Tally`): a numeric column takes a
+    /// stray word as a null, and is text only when its words outnumber its numbers (nulls count for
+    /// neither). So a row with a typo costs a value, not the row. But a row is placed by its index, and
+    /// a line with no index number whose words outnumber its numbers (`ERROR tool stopped at 1001.25`)
+    /// is not a row with a typo: it is a message, a footer or binary junk. Read as a row it put words
+    /// into the index and into every curve, turning them into text or, with more words than curves,
+    /// adding curves or refusing the file; skipped, it costs that line. A line with an index number is
+    /// always a row, and so is one of nulls (`-999.25 NaN null`: null spellings are not words). Values
+    /// in text columns (declared `{S}`, or text already) count for nothing, and in wrapped data only a
+    /// line that starts a row is judged.
+    fn is_not_data(&self, tokens: &[Token<'_>], delim: Delim) -> bool {
         let n = self.ncols();
-        let mut tokens = tokens;
+        if self.words_are_data || n == 0 || (self.wrap && !self.row.is_empty()) {
+            return false;
+        }
+        // Values past the curves are numeric, as the curves the first row would add for them.
+        let numeric = |i: usize| {
+            let c = if self.wrap { i % n } else { i };
+            self.texts.get(c).is_none_or(Option::is_none)
+        };
+        let Some(index) = tokens.first() else {
+            return false;
+        };
+        // The data's null values (the header NULL, the common ones without it) are nulls, not numbers.
+        let read = |t: &Token<'_>| match reading(t, delim) {
+            Reading::Number(v) if v == self.nulls.header || self.nulls.is_standard(v) => Reading::Null,
+            other => other,
+        };
+        if !numeric(0) || matches!(read(index), Reading::Number(_)) {
+            return false;
+        }
+        let (mut words, mut numbers) = (0usize, 0usize);
+        for t in tokens
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| numeric(i))
+            .map(|(_, t)| t)
+        {
+            match read(t) {
+                Reading::Number(_) => numbers += 1,
+                Reading::Word => words += 1,
+                Reading::Null => {}
+            }
+        }
+        words > numbers
+    }
+
+    fn warn_not_data(&mut self, no: usize, line: &str) {
+        self.warnings.add(ROW, no, WarningKind::NotData, || {
+            format!(
+                "`{}` is not a data line (no index number, and more words than numbers); the line is skipped",
+                shown(line.trim())
+            )
+        });
+    }
+
+    /// The held short row is not the data's last line: a row like any other.
+    fn release_held(&mut self) -> Result<(), LasError> {
+        let Some(held) = self.held.take() else {
+            return Ok(());
+        };
+        let tokens = split(&held.text, self.delim).unwrap_or_default();
+        self.row_tokens(held.line, &held.text, tokens, false)
+    }
+
+    /// The values of the first data line split at commas, when the header declares no delimiter but
+    /// that is what separates them (one value per curve).
+    fn undeclared_commas<'a>(&self, line: &'a str, tokens: &[Token<'a>]) -> Option<Vec<Token<'a>>> {
+        let n = self.ncols();
         if self.delim == Delim::Whitespace
             && n > 1
             && tokens.len() != n
@@ -463,11 +626,25 @@ impl DataBuilder {
             && let Ok(by_comma) = split(line, Delim::Comma)
             && by_comma.len() == n
         {
+            return Some(by_comma);
+        }
+        None
+    }
+
+    /// The first data line says how the data is laid out when the header does not: commas between
+    /// values without a `DLM` (`commas`: its `tokens` are split at them), or wrapped rows under `WRAP NO`.
+    fn first_line_checks<'a>(
+        &mut self,
+        no: usize,
+        tokens: Vec<Token<'a>>,
+        commas: bool,
+    ) -> Result<Vec<Token<'a>>, LasError> {
+        let n = self.ncols();
+        if commas {
             self.delim = Delim::Comma;
             self.warnings.add(ROW, no, WarningKind::Other, || {
                 format!("values are separated by commas though no DLM says so; the {} data is read as comma-delimited", self.name)
             });
-            tokens = by_comma;
         }
         if !self.wrap && tokens.len() > n {
             self.add_curves(no, tokens.len())?;
@@ -534,8 +711,15 @@ impl DataBuilder {
         Ok(())
     }
 
-    /// One line is one row (unwrapped data).
-    fn row_tokens(&mut self, no: usize, line: &str, mut tokens: Vec<Token<'_>>) -> Result<(), LasError> {
+    /// One line is one row (unwrapped data). `may_hold`: a short row may be held back (it is not yet
+    /// known to be followed by another data line).
+    fn row_tokens(
+        &mut self,
+        no: usize,
+        line: &str,
+        mut tokens: Vec<Token<'_>>,
+        may_hold: bool,
+    ) -> Result<(), LasError> {
         let n = self.ncols();
         if self.delim != Delim::Whitespace
             && tokens.len() == n + 1
@@ -580,6 +764,18 @@ impl DataBuilder {
                 cells = expanded.into_iter().map(|(_, c)| c).collect();
             }
         }
+        if may_hold && toks.len() < n && self.short_rows == 0 && self.rows() > 0 {
+            // Short after whole rows: a row whose last values are missing, or, on the data's last line,
+            // a fragment of one (a file cut off mid-row), whose first value is a piece of some number,
+            // not the row's index, and whose last may be cut short. Which it is shows only when another
+            // data line comes or the data ends, so it waits, unread (its values warn when it is read).
+            self.held = Some(HeldRow {
+                line: no,
+                text: line.to_string(),
+                values: toks.len(),
+            });
+            return Ok(());
+        }
         if toks.len() > n {
             let extra = tokens.get(n).or(tokens.last());
             let (column, text) = extra.map_or((None, ""), |t| (Some(char_column(line, t.offset)), t.text));
@@ -604,6 +800,7 @@ impl DataBuilder {
         }
         if row.len() < n {
             let have = row.len();
+            self.short_rows += 1;
             self.warnings.add(ROW, no, WarningKind::ShortRow, || {
                 format!("row has {have} values but {n} curves are defined; the missing last values are null")
             });
@@ -922,16 +1119,49 @@ impl DataBuilder {
                 "a quoted value opened on this line is never closed".to_string(),
             ));
         }
+        if !self.unplaced.is_empty() {
+            // No line of the data set was data by the rule of `is_not_data`: its lines of words are its
+            // rows (text columns, as before), not junk among numbers.
+            self.words_are_data = true;
+            let text = std::mem::take(&mut self.unplaced_text);
+            let mut start = 0;
+            for (no, end) in std::mem::take(&mut self.unplaced) {
+                self.slow_line(no, text.get(start..end).unwrap_or(""))?;
+                start = end;
+            }
+        }
+        let n = self.ncols();
+        if let Some(held) = self.held.take() {
+            let have = values(held.values);
+            self.warnings.add(ROW, held.line, WarningKind::TruncatedRow, || {
+                format!(
+                    "the data ends in a line of {have}, where the rows before it have one for each of the \
+                     {n} curves: a fragment of a row, as a file cut off mid-row ends; the line is dropped"
+                )
+            });
+        }
         if !self.row.is_empty() {
-            let n = self.ncols();
             let have = self.row.len();
             let line = self.row_line;
-            self.warnings.add(ROW, line, WarningKind::ShortRow, || {
-                format!("the last wrapped row has {have} values but {n} curves are defined; the missing values are null")
-            });
-            let mut row = std::mem::take(&mut self.row);
-            row.resize(n, Cell::Null);
-            self.push_row(row, line);
+            let row = std::mem::take(&mut self.row);
+            if self.rows() > 0 {
+                // As for unwrapped data: after whole rows, an incomplete last one is what is left of a
+                // row cut off, and its last value may be cut too.
+                self.warnings.add(ROW, line, WarningKind::TruncatedRow, || {
+                    format!(
+                        "the last wrapped row has {} but {n} curves are defined: a fragment of a row, as a \
+                         file cut off mid-row ends; it is dropped",
+                        values(have)
+                    )
+                });
+            } else {
+                self.warnings.add(ROW, line, WarningKind::ShortRow, || {
+                    format!("the only wrapped row has {have} values but {n} curves are defined; the missing values are null")
+                });
+                let mut row = row;
+                row.resize(n, Cell::Null);
+                self.push_row(row, line);
+            }
         }
         let texts = std::mem::take(&mut self.texts);
         let nums = std::mem::take(&mut self.nums);

@@ -203,6 +203,47 @@ pub(crate) fn is_null_token(s: &str) -> bool {
         .any(|p| upper.contains(p))
 }
 
+/// What a value of a numeric column reads as, repairs included (before the data's null values apply).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Reading {
+    /// A number, a decimal comma (blank-separated lines only), or run-on numbers (the first of them).
+    Number(f64),
+    /// A null spelling, a number beyond `f64`, or run-on numbers with no clear boundary.
+    Null,
+    /// Anything else, a quoted value included.
+    Word,
+}
+
+/// How a numeric column would read a value, told apart without reading it into the column.
+pub(crate) fn reading(t: &Token<'_>, delim: Delim) -> Reading {
+    let s = t.text;
+    if t.quoted {
+        return Reading::Word;
+    }
+    if let Some(v) = number(s.as_bytes()) {
+        return Reading::Number(v);
+    }
+    if is_null_token(s) || out_of_range(s.as_bytes()) {
+        return Reading::Null;
+    }
+    if delim == Delim::Whitespace
+        && let Some(v) = comma_decimal(s)
+    {
+        return Reading::Number(v);
+    }
+    match run_on(s) {
+        Some(RunOn::Split(values)) => values.first().map_or(Reading::Null, |&v| Reading::Number(v)),
+        Some(RunOn::Unknown(_)) => Reading::Null,
+        None => Reading::Word,
+    }
+}
+
+/// Control characters (but tab, a delimiter): no LAS value holds one; on a data line they are binary
+/// bytes, such as a DOS end-of-file mark or the NULs of an interrupted write.
+pub(crate) fn has_control(line: &str) -> bool {
+    line.chars().any(|c| c.is_control() && c != '\t')
+}
+
 /// `123,45` in a blank-separated line: a decimal comma. Only digits around exactly one comma qualify
 /// (so `1,2,3` is left alone).
 pub(crate) fn comma_decimal(s: &str) -> Option<f64> {
@@ -368,6 +409,39 @@ mod tests {
         assert_eq!(run_on("1.5e-3"), None);
         assert_eq!(run_on("2020-01-01"), None);
         assert_eq!(run_on("12-34"), None);
+    }
+
+    #[test]
+    fn words_and_control_characters() {
+        let read = |s: &str, quoted: bool, d: Delim| {
+            reading(
+                &Token {
+                    text: s,
+                    quoted,
+                    offset: 0,
+                },
+                d,
+            )
+        };
+        for (s, v) in [
+            ("1.5", 1.5),
+            ("-999.25", -999.25),
+            ("123,45", 123.45),
+            ("7.330-19508.961", 7.33),
+        ] {
+            assert_eq!(read(s, false, Delim::Whitespace), Reading::Number(v), "{s}");
+        }
+        for s in ["NaN", "-", "ERROR", "1e309", "7.020101130.188"] {
+            assert_eq!(read(s, false, Delim::Whitespace), Reading::Null, "{s}");
+        }
+        for s in ["garbage", "\u{1a}\0garbage", "DOLOMITE", "12abc"] {
+            assert_eq!(read(s, false, Delim::Whitespace), Reading::Word, "{s}");
+        }
+        assert_eq!(read("123,45", false, Delim::Comma), Reading::Word);
+        assert_eq!(read("12", true, Delim::Comma), Reading::Word);
+        assert!(has_control("\u{1a}\0garbage here"));
+        assert!(has_control("1 2\u{7f}"));
+        assert!(!has_control("1.0\t2.0  \"a b\"  é"));
     }
 
     #[test]

@@ -142,6 +142,12 @@ pub enum WarningKind {
     SwappedValue,
     MalformedLine,
     ShortRow,
+    /// The data ends in part of a row (fewer values than the rows before it, or an incomplete wrapped
+    /// record), as a file cut off mid-row does: the fragment is dropped, the rows before it are kept.
+    TruncatedRow,
+    /// A line among numeric data that is not data (control bytes, or words where the row's numbers
+    /// should be): skipped, and no other row moves.
+    NotData,
     Other,
 }
 

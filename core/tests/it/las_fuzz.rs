@@ -130,6 +130,70 @@ const LINES: &[&str] = &[
     "DEPT.м 1 : Ж",
 ];
 
+/// Words no writer uses for a number or a null (`ERROR` would be a null).
+const JUNK_WORDS: &[&str] = &["garbage", "page", "end", "of", "data", "tool", "stopped", "é"];
+
+/// A line that is not data: control bytes with anything after them, or words (two or more) and at most
+/// one number.
+fn junk_line() -> impl Strategy<Value = String> {
+    let control = proptest::sample::select(vec!['\0', '\u{1a}', '\u{1}', '\u{7f}', '\u{85}']);
+    let words = proptest::collection::vec(proptest::sample::select(JUNK_WORDS.to_vec()), 2..6);
+    prop_oneof![
+        (control, "[ -~]{0,20}").prop_map(|(c, rest)| format!("{c}{rest}")),
+        (words, proptest::option::of(0..5000i32)).prop_map(|(words, number)| {
+            let mut line = words.join(" ");
+            if let Some(n) = number {
+                line.push_str(&format!(" {n}.5"));
+            }
+            line
+        }),
+    ]
+}
+
+/// A LAS 2.0 file of three numeric curves holding `rows`, each row a line; the data's first line is 9.
+fn numeric_las(rows: &[[f64; 3]]) -> Vec<String> {
+    let mut lines: Vec<String> = [
+        "~V",
+        " VERS. 2.0 :",
+        " WRAP. NO :",
+        "~W",
+        " NULL. -999.25 :",
+        "~C",
+        " DEPT.M :",
+        " A. :",
+        " B. :",
+        "~A",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect();
+    lines.extend(rows.iter().map(|r| format!("{} {} {}", r[0], r[1], r[2])));
+    lines
+}
+
+/// Rows of a numeric table: the index increasing, values that are no null value.
+fn numeric_rows() -> impl Strategy<Value = Vec<[f64; 3]>> {
+    proptest::collection::vec((0..100_000i32, 0..100_000i32), 2..30).prop_map(|values| {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, b))| [1000.0 + i as f64 * 0.5, f64::from(a) / 4.0, f64::from(b) / 8.0])
+            .collect()
+    })
+}
+
+fn columns_of(f: &las::LasFile) -> Vec<Vec<f64>> {
+    f.log
+        .columns
+        .iter()
+        .map(|c| c.as_numeric().map(<[f64]>::to_vec).unwrap_or_default())
+        .collect()
+}
+
+fn columns_of_rows(rows: &[[f64; 3]]) -> Vec<Vec<f64>> {
+    (0..3).map(|c| rows.iter().map(|r| r[c]).collect()).collect()
+}
+
 proptest! {
     // 400 cases by default; PROPTEST_CASES sets more for a longer hunt.
     #![proptest_config(ProptestConfig {
@@ -245,5 +309,48 @@ proptest! {
         let las = las_with(curves, columns, Some(-999.25));
         let diffs = round_trip_differences(&las);
         prop_assert!(diffs.is_empty(), "{:?}", diffs);
+    }
+
+    #[test]
+    fn a_junk_line_costs_only_itself(rows in numeric_rows(), at in any::<usize>(), junk in junk_line()) {
+        let mut lines = numeric_las(&rows);
+        let first = lines.len() - rows.len();
+        let at = first + at % (rows.len() + 1);
+        lines.insert(at, junk);
+        let f = las::read_bytes((lines.join("\n") + "\n").as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(columns_of(&f), columns_of_rows(&rows));
+        let skipped: Vec<usize> =
+            f.warnings.iter().filter(|w| w.kind == las::WarningKind::NotData).map(|w| w.line).collect();
+        prop_assert_eq!(skipped, vec![at + 1], "{:#?}", f.warnings);
+    }
+
+    #[test]
+    fn a_fragment_ending_the_data_costs_only_itself(rows in numeric_rows(), kept in 1..3usize, wrapped in any::<bool>()) {
+        let mut lines = numeric_las(&rows);
+        if wrapped {
+            // The same rows wrapped: the index alone on a line, then the other values.
+            lines.truncate(lines.len() - rows.len());
+            lines[2] = " WRAP. YES :".to_string();
+            for r in &rows {
+                lines.push(r[0].to_string());
+                lines.push(format!("{} {}", r[1], r[2]));
+            }
+        }
+        // A row cut off after `kept` of its values; in a wrapped record that is its first line and a piece of
+        // its second.
+        let fragment_line = lines.len() + 1;
+        let last = rows.last().map_or([0.0; 3], |r| *r);
+        let fragment: Vec<String> = last.iter().take(kept).map(f64::to_string).collect();
+        if wrapped && kept == 2 {
+            lines.push(fragment[0].clone());
+            lines.push(fragment[1].clone());
+        } else {
+            lines.push(fragment.join(" "));
+        }
+        let f = las::read_bytes((lines.join("\n") + "\n").as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(columns_of(&f), columns_of_rows(&rows));
+        let dropped: Vec<usize> =
+            f.warnings.iter().filter(|w| w.kind == las::WarningKind::TruncatedRow).map(|w| w.line).collect();
+        prop_assert_eq!(dropped, vec![fragment_line], "{:#?}", f.warnings);
     }
 }

@@ -612,6 +612,304 @@ fn commas_between_values_without_dlm_are_detected() {
     assert_eq!(f.delimiter, Some(','));
 }
 
+// ---- damaged data lines: one bad line costs that line, never the file ----
+
+#[test]
+fn a_fragment_ending_the_data_is_dropped() {
+    // A file cut off mid-row: its last line holds one value of four. Read as a row it put depth 0.5
+    // after 1001.5, and the log was refused as out of depth order.
+    let (text, first) = las2(
+        &[
+            " DEPT.M : D",
+            " GR.GAPI : gr",
+            " RHOB.G/C3 : rhob",
+            " NPHI.V/V : nphi",
+        ],
+        &[
+            "1000.0 50 2.50 0.30",
+            "1000.5 51 2.51 0.31",
+            "1001.0 52 2.52 0.32",
+            "1001.5 53 2.53 0.33",
+            "0.5",
+        ],
+    );
+    let f = read_text(&text);
+    assert_eq!(num(&f, "DEPT"), &[1000.0, 1000.5, 1001.0, 1001.5]);
+    assert_eq!(num(&f, "GR"), &[50.0, 51.0, 52.0, 53.0]);
+    assert_eq!(num(&f, "NPHI"), &[0.30, 0.31, 0.32, 0.33]);
+    let w = one(&f, WarningKind::TruncatedRow, first + 4);
+    assert!(
+        w.message.contains("1 value") && w.message.contains("4 curves"),
+        "{w:?}"
+    );
+    assert!(
+        warnings(&f, WarningKind::ShortRow).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+
+    // Two values of four, and comments and blank lines after it: still the last data line.
+    let (text, first) = las2(
+        &[" DEPT.M : D", " A. : a", " B. : b", " C. : c"],
+        &["1 10 20 30", "2 11 21 31", "3 12", "", "# end of the log"],
+    );
+    let f = read_text(&text);
+    assert_eq!(num(&f, "DEPT"), &[1.0, 2.0]);
+    assert_eq!(num(&f, "C"), &[30.0, 31.0]);
+    one(&f, WarningKind::TruncatedRow, first + 2);
+}
+
+#[test]
+fn a_short_row_is_a_fragment_only_when_it_ends_data_of_whole_rows() {
+    // Short in the middle: a row with its last values missing, padded as before (the next line shows
+    // the data went on).
+    let (text, first) = las2(
+        &[" DEPT.M : D", " A. : a", " B. : b"],
+        &["1 10 20", "2 11", "3 12 22"],
+    );
+    let f = read_text(&text);
+    assert_values(num(&f, "B"), &[Some(20.0), None, Some(22.0)]);
+    one(&f, WarningKind::ShortRow, first + 1);
+    assert!(
+        warnings(&f, WarningKind::TruncatedRow).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+
+    // Rows that are short throughout (the writer leaves trailing nulls out): the last is one of them.
+    let (text, first) = las2(
+        &[" DEPT.M : D", " A. : a", " B. : b"],
+        &["1 10 20", "2 11", "3 12"],
+    );
+    let f = read_text(&text);
+    assert_eq!(num(&f, "DEPT"), &[1.0, 2.0, 3.0]);
+    assert_values(num(&f, "A"), &[Some(10.0), Some(11.0), Some(12.0)]);
+    let w = one(&f, WarningKind::ShortRow, first + 1);
+    assert!(w.message.contains("2 times"), "{w:?}");
+    assert!(
+        warnings(&f, WarningKind::TruncatedRow).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+}
+
+#[test]
+fn an_incomplete_last_wrapped_record_is_dropped() {
+    let f = read(&[
+        "~V",
+        " VERS. 2.0 :",
+        " WRAP. YES :",
+        "~W",
+        " NULL. -999.25 :",
+        "~C",
+        " DEPT.M :",
+        " A. :",
+        " B. :",
+        " C. :",
+        "~A",
+        " 910.0",
+        "  1.0  2.0  3.0",
+        " 909.5",
+        "  4.0  5.0  6.0",
+        " 909.0",
+        "  7.0",
+    ]);
+    assert_eq!(num(&f, "DEPT"), &[910.0, 909.5]);
+    assert_eq!(num(&f, "A"), &[1.0, 4.0]);
+    assert_eq!(num(&f, "C"), &[3.0, 6.0]);
+    let w = one(&f, WarningKind::TruncatedRow, 16);
+    assert!(
+        w.message.contains("2 values") && w.message.contains("4 curves"),
+        "{w:?}"
+    );
+    assert!(
+        warnings(&f, WarningKind::ShortRow).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+}
+
+#[test]
+fn a_junk_line_right_after_the_data_title_is_skipped() {
+    // Control bytes (an old DOS end-of-file mark and a NUL) and words where the first row should be.
+    let (text, first) = las2(
+        &[
+            " DEPT.M : D",
+            " GR.GAPI : gr",
+            " RHOB.G/C3 : rhob",
+            " NPHI.V/V : nphi",
+        ],
+        &[
+            "\x1a\x00garbage here",
+            "1000.0 50 2.50 0.30",
+            "1000.5 51 2.51 0.31",
+            "1001.0 52 2.52 0.32",
+        ],
+    );
+    let f = read_text(&text);
+    assert_eq!(num(&f, "DEPT"), &[1000.0, 1000.5, 1001.0]);
+    assert_eq!(num(&f, "GR"), &[50.0, 51.0, 52.0]);
+    assert_eq!(num(&f, "NPHI"), &[0.30, 0.31, 0.32]);
+    let w = one(&f, WarningKind::NotData, first);
+    assert!(w.message.contains("\\u{1a}\\0garbage here"), "{w:?}");
+    assert!(!f.wrap);
+    assert_eq!(f.warnings.len(), 1, "{:#?}", f.warnings);
+
+    // Words alone, as many as to pass for extra columns on the first row: no curve is added for them,
+    // and one word alone does not make the data wrapped.
+    for junk in ["this is not data at all", "garbage"] {
+        let (text, first) = las2(
+            &[" DEPT.M : D", " GR.GAPI : gr"],
+            &[junk, "1000.0 50", "1000.5 51"],
+        );
+        let f = read_text(&text);
+        assert_eq!(f.log.curves.len(), 2);
+        assert_eq!(num(&f, "DEPT"), &[1000.0, 1000.5]);
+        assert_eq!(num(&f, "GR"), &[50.0, 51.0]);
+        one(&f, WarningKind::NotData, first);
+        assert!(!f.wrap);
+    }
+
+    // Two junk lines, words then control bytes: one warning, naming the first of them.
+    let (text, first) = las2(
+        &[" DEPT.M : D", " GR.GAPI : gr"],
+        &["garbage here", "\x00\x00\x00", "1000.0 50", "1000.5 51"],
+    );
+    let f = read_text(&text);
+    assert_eq!(num(&f, "GR"), &[50.0, 51.0]);
+    let w = one(&f, WarningKind::NotData, first);
+    assert!(
+        w.message.starts_with("`garbage here` is not a data line") && w.message.contains("2 times"),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_junk_line_among_the_data_is_skipped_and_no_row_moves() {
+    let (text, first) = las2(
+        &[
+            " DEPT.M : D",
+            " GR.GAPI : gr",
+            " RHOB.G/C3 : rhob",
+            " NPHI.V/V : nphi",
+        ],
+        &[
+            "1000.0 50 2.50 0.30",
+            "1000.5 51 2.51 0.31",
+            "\x1a\x00garbage here",
+            "1001.0 52 2.52 0.32",
+            "ERROR tool stopped at 1001.25",
+            "1001.5 53 2.53 0.33",
+            // Kept: the index is a number, the words are nulls in a numeric curve, as before.
+            "1002.0 oops 2.54 0.34",
+            // Kept: null spellings are values, not words.
+            "1002.5 NaN null -",
+            "1003.0 55 2.55 0.35",
+        ],
+    );
+    let f = read_text(&text);
+    assert_eq!(
+        num(&f, "DEPT"),
+        &[1000.0, 1000.5, 1001.0, 1001.5, 1002.0, 1002.5, 1003.0]
+    );
+    assert_values(
+        num(&f, "GR"),
+        &[
+            Some(50.0),
+            Some(51.0),
+            Some(52.0),
+            Some(53.0),
+            None,
+            None,
+            Some(55.0),
+        ],
+    );
+    assert_values(
+        num(&f, "NPHI"),
+        &[
+            Some(0.30),
+            Some(0.31),
+            Some(0.32),
+            Some(0.33),
+            Some(0.34),
+            None,
+            Some(0.35),
+        ],
+    );
+    let w = one(&f, WarningKind::NotData, first + 2);
+    assert!(w.message.contains("2 times"), "{w:?}");
+    one(&f, WarningKind::NotANumber, first + 6);
+    assert!(
+        warnings(&f, WarningKind::TextColumn).is_empty(),
+        "{:#?}",
+        f.warnings
+    );
+
+    // Wrapped: a junk line inside a record or where one starts adds no value to any record.
+    let f = read(&[
+        "~V",
+        " VERS. 2.0 :",
+        " WRAP. YES :",
+        "~W",
+        " NULL. -999.25 :",
+        "~C",
+        " DEPT.M :",
+        " A. :",
+        " B. :",
+        "~A",
+        " 910.0",
+        "\x1a\x1a",
+        "  1.0  2.0",
+        "continued on the next page",
+        " 909.5",
+        "  3.0  4.0",
+    ]);
+    assert_eq!(num(&f, "DEPT"), &[910.0, 909.5]);
+    assert_eq!(num(&f, "A"), &[1.0, 3.0]);
+    assert_eq!(num(&f, "B"), &[2.0, 4.0]);
+    let w = one(&f, WarningKind::NotData, 12);
+    assert!(w.message.contains("2 times"), "{w:?}");
+}
+
+#[test]
+fn text_data_is_not_junk() {
+    // LAS 3.0 with a declared text curve: a row of words is data.
+    let f = read(&[
+        "~Version",
+        " VERS. 3.0 :",
+        " DLM . COMMA :",
+        "~Tops_Definition",
+        " TOPN. : name {S}",
+        " TOPT.M : top {F}",
+        "~Tops_Data | Tops_Definition",
+        "\"Viking sand\", 545.5",
+        "Colony, NaN",
+        "Basal Quartz, 615.0",
+    ]);
+    let tops = &f.other_data[0];
+    assert_eq!(tops.rows(), 3);
+    assert!(warnings(&f, WarningKind::NotData).is_empty(), "{:#?}", f.warnings);
+
+    // LAS 2.0 data of nothing but words, undeclared: no line of it is a row of numbers, so the words
+    // are the data (kept as text, as before), not junk among numbers.
+    let (text, first) = las2(
+        &[" ZONE. : zone", " LITH. : lithology"],
+        &["Viking sandstone", "Colony shale", "Basal quartzite"],
+    );
+    let f = read_text(&text);
+    assert_eq!(
+        text_values(&f, "LITH"),
+        vec![Some("sandstone"), Some("shale"), Some("quartzite")]
+    );
+    assert_eq!(text_values(&f, "ZONE")[0], Some("Viking"));
+    assert!(warnings(&f, WarningKind::NotData).is_empty(), "{:#?}", f.warnings);
+    let text_columns: Vec<usize> = warnings(&f, WarningKind::TextColumn)
+        .iter()
+        .map(|w| w.line)
+        .collect();
+    assert_eq!(text_columns, vec![first, first]);
+}
+
 // ---- sections ----
 
 #[test]
