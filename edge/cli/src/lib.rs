@@ -5,12 +5,14 @@
 pub mod c_heap;
 mod cache;
 mod demo;
+mod doctor;
 mod ingest;
 mod limits;
 mod output;
 mod progress;
 mod publish;
 mod serve;
+pub mod settings;
 mod snapshots;
 mod sql;
 mod wells;
@@ -154,6 +156,14 @@ enum Command {
         #[command(subcommand)]
         action: cache::CacheAction,
     },
+    /// Say which metadata store, Iceberg catalog, object storage and caches the commands use with these
+    /// settings, check that each answers, and list every setting with the value in effect (exit 1 when a
+    /// part cannot be used).
+    Doctor {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Put a project's log objects and catalogs into the edge worker's bucket (through the worker).
     Publish {
         #[arg(long, value_parser = parse_project)]
@@ -205,6 +215,10 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // The doctor opens each part itself, so that one that fails is reported beside the others.
+    if let Command::Doctor { json } = cli.command {
+        return doctor::run(&cli, json).await;
+    }
     let ingestor = open(&cli)?;
     // Only the commands that ingest record into the metadata store; the others need not open it (nor
     // create its file, nor run its migrations).
@@ -278,40 +292,75 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Snapshots { project, table, json } => snapshots::run(&ingestor, &project, table, json).await,
         Command::Cache { action } => cache::run(&ingestor, &cli.data_dir, action).await,
         Command::Publish { project, edge, token } => publish::run(&ingestor, &project, &edge, &token).await,
+        Command::Doctor { json } => doctor::run(&cli, json).await,
     }
 }
 
-/// The metadata store, its migrations applied: PostgreSQL when `MUDROCK_DATABASE_URL` names one (a
-/// Supabase project's connection string works); PostgREST when `POSTGREST_URL` or `SUPABASE_URL` does
-/// (Supabase's REST face: see `PostgrestConfig::from_env` for the key and secret), checked at once; else
-/// the embedded SQLite file `{data dir}/metadata.db`; none with `--storage memory` (nothing of such a run
-/// outlives it). Two named at once is an error, never a silent choice. Reads go through the L1 cache.
+/// Which metadata store the settings name: PostgreSQL when `MUDROCK_DATABASE_URL` names one (a Supabase
+/// project's connection string works); PostgREST when `POSTGREST_URL` or `SUPABASE_URL` does (Supabase's
+/// REST face: see `PostgrestConfig::from_env` for the key and secret); else the embedded SQLite file
+/// `{data dir}/metadata.db`; none with `--storage memory` (nothing of such a run outlives it). Two named at
+/// once is an error, never a silent choice.
+enum MetadataChoice {
+    Database(String),
+    Postgrest(PostgrestConfig),
+    Embedded(PathBuf),
+    None,
+}
+
+impl MetadataChoice {
+    fn from_env(cli: &Cli) -> Result<MetadataChoice> {
+        let database = std::env::var("MUDROCK_DATABASE_URL")
+            .ok()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty());
+        Ok(match (database, PostgrestConfig::from_env()?) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::ConfigInvalid,
+                    "both MUDROCK_DATABASE_URL and POSTGREST_URL (or SUPABASE_URL) are set: the metadata has one \
+                     home, so unset the one you do not mean",
+                ));
+            }
+            (Some(url), None) => MetadataChoice::Database(url),
+            (None, Some(config)) => MetadataChoice::Postgrest(config),
+            (None, None) if cli.storage == StorageKind::Memory => MetadataChoice::None,
+            (None, None) => MetadataChoice::Embedded(cli.data_dir.join("metadata.db")),
+        })
+    }
+
+    /// What it is and where, without secrets.
+    fn describe(&self) -> String {
+        match self {
+            MetadataChoice::Database(url) => match url.rsplit_once('@') {
+                Some((_, host)) => format!("PostgreSQL at {host}"),
+                None => "PostgreSQL".to_owned(),
+            },
+            MetadataChoice::Postgrest(config) => format!("PostgREST at {}", config.url),
+            MetadataChoice::Embedded(path) => format!("embedded SQLite at {}", path.display()),
+            MetadataChoice::None => "none (--storage memory keeps nothing)".to_owned(),
+        }
+    }
+
+    /// Opens it, its migrations applied, a remote one checked at once; reads go through the L1 cache.
+    async fn open(self) -> Result<Option<Arc<dyn MetadataStore>>> {
+        let store: Arc<dyn MetadataStore> = match self {
+            MetadataChoice::Database(url) => Arc::new(cached(SqlStore::open(&url).await?)),
+            MetadataChoice::Postgrest(config) => {
+                let store = PostgrestStore::new(config)?;
+                store.check().await?;
+                Arc::new(cached(store))
+            }
+            MetadataChoice::Embedded(path) => Arc::new(cached(SqlStore::open_file(&path).await?)),
+            MetadataChoice::None => return Ok(None),
+        };
+        Ok(Some(store))
+    }
+}
+
+/// The metadata store the settings name (see [`MetadataChoice`]).
 async fn open_metadata(cli: &Cli) -> Result<Option<Arc<dyn MetadataStore>>> {
-    let database = std::env::var("MUDROCK_DATABASE_URL")
-        .ok()
-        .map(|u| u.trim().to_owned())
-        .filter(|u| !u.is_empty());
-    let postgrest = PostgrestConfig::from_env()?;
-    let store: Arc<dyn MetadataStore> = match (database, postgrest) {
-        (Some(_), Some(_)) => {
-            return Err(Error::new(
-                ErrorKind::ConfigInvalid,
-                "both MUDROCK_DATABASE_URL and POSTGREST_URL (or SUPABASE_URL) are set: the metadata has one \
-                 home, so unset the one you do not mean",
-            ));
-        }
-        (Some(url), None) => Arc::new(cached(SqlStore::open(&url).await?)),
-        (None, Some(config)) => {
-            let store = PostgrestStore::new(config)?;
-            store.check().await?;
-            Arc::new(cached(store))
-        }
-        (None, None) if cli.storage == StorageKind::Memory => return Ok(None),
-        (None, None) => Arc::new(cached(
-            SqlStore::open_file(&cli.data_dir.join("metadata.db")).await?,
-        )),
-    };
-    Ok(Some(store))
+    MetadataChoice::from_env(cli)?.open().await
 }
 
 /// The metadata store behind the L1 cache every command reads it through.

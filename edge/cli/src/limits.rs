@@ -23,14 +23,16 @@ pub struct QueryLimitArgs {
     pub spill_bytes: u64,
     /// Queries of one project that run at once; more wait their turn (within the query timeout), so one
     /// project's queries cannot take the whole machine (default: the cores, at least 2).
-    #[arg(long, env = "MUDROCK_PROJECT_QUERIES", default_value_t = default_project_queries())]
-    pub project_queries: usize,
+    // No clap default: it depends on the machine, and the settings table (README) is the same everywhere.
+    #[arg(long, env = "MUDROCK_PROJECT_QUERIES")]
+    pub project_queries: Option<usize>,
 }
 
 impl QueryLimitArgs {
     /// The engine's configuration with these limits; a limit that cannot work is an error, not ignored.
     pub fn config(&self) -> Result<QueryConfig> {
-        if self.query_memory_bytes == 0 || self.engine_memory_bytes == 0 || self.project_queries == 0 {
+        let project_queries = self.project_queries.unwrap_or_else(default_project_queries);
+        if self.query_memory_bytes == 0 || self.engine_memory_bytes == 0 || project_queries == 0 {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 "--query-memory-bytes, --engine-memory-bytes and --project-queries must be above 0",
@@ -50,7 +52,7 @@ impl QueryLimitArgs {
             memory_limit: Some(self.engine_memory_bytes),
             query_memory_limit: Some(self.query_memory_bytes),
             spill_limit: Some(self.spill_bytes),
-            project_queries: self.project_queries,
+            project_queries,
             ..QueryConfig::default()
         })
     }

@@ -34,6 +34,14 @@ use crate::validation::{KnownLog, Registry, check_file};
 /// next file waits: each costs about three times its size while it is parsed, encoded and written.
 const BYTES_IN_FLIGHT_KIB: u32 = 256 << 10;
 
+/// Files of [`Ingestor::ingest_files`] that may wait for their commit, written, beyond those worked on.
+const FILES_AWAITING_COMMIT: usize = 32;
+
+/// The working slot and the bytes a file of [`Ingestor::ingest_files`] holds until only its commit is
+/// left (empty for the other ways in: they bound their files by their own streams).
+#[derive(Default)]
+struct Admission<'a>(Vec<tokio::sync::SemaphorePermit<'a>>);
+
 /// The settings of [`ReadLimits`], one per field: `MUDROCK_MAX_CURVES`, `MUDROCK_MAX_LINE_BYTES`,
 /// `MUDROCK_MAX_SECTION_ITEMS`, `MUDROCK_MAX_HEADER_BYTES`.
 pub const ENV_READ_LIMITS: [&str; 4] = [
@@ -179,22 +187,26 @@ impl Ingestor {
     where
         F: Fn(&IngestReport),
     {
-        // Files on disk have a size before they are read, so more of them may be in flight than
-        // `concurrency` (twice as many), as long as their bytes stay within `BYTES_IN_FLIGHT_KIB`: the more
-        // files finish during one commit, the more share the next (40 × 5.5 MB on 2 cores: 2.46 → 2.00 s
-        // cold, benches/RESULTS.md), while a directory of big files still holds a bounded amount.
+        // A file holds a working slot (`concurrency` of them, twice the cores) and its bytes from the
+        // bytes budget (`BYTES_IN_FLIGHT_KIB`; a file bigger than the budget takes all of it and runs
+        // alone) while it is read, parsed, encoded and written, and lets both go once only its commit is
+        // left: the next files start while it waits for the group commit, so the cores stay busy during
+        // commits and more files share each one (40 × 5.5 MB, 2 cores: 12 commits per table, alternately of
+        // 1 and ~7 files, when the slot was held through the commit; benches/RESULTS.md).
+        let working = tokio::sync::Semaphore::new(2 * self.concurrency);
         let budget = tokio::sync::Semaphore::new(BYTES_IN_FLIGHT_KIB as usize);
-        let budget = &budget;
+        let (working, budget) = (&working, &budget);
         let mut indexed: Vec<(usize, IngestReport)> = futures::stream::iter(paths.iter().enumerate())
             .map(|(i, path)| async move {
                 let size = tokio::fs::metadata(path).await.map_or(0, |m| m.len());
-                // A file bigger than the whole budget takes all of it (and runs alone).
                 let kib = size.div_ceil(1024).clamp(1, BYTES_IN_FLIGHT_KIB as u64) as u32;
-                // The semaphore is never closed, so acquiring cannot fail; were it to, the file runs anyway.
-                let _held = budget.acquire_many(kib).await.ok();
-                (i, self.read_and_ingest(project, path).await)
+                // Neither semaphore is ever closed, so acquiring cannot fail; were it to, the file runs anyway.
+                let mut held = Admission::default();
+                held.0.extend(working.acquire().await.ok());
+                held.0.extend(budget.acquire_many(kib).await.ok());
+                (i, self.read_and_ingest(project, path, held).await)
             })
-            .buffer_unordered(2 * self.concurrency)
+            .buffer_unordered(FILES_AWAITING_COMMIT + self.concurrency)
             .inspect(|(_, report)| on_done(report))
             .collect()
             .await;
@@ -338,7 +350,10 @@ impl Ingestor {
                     Err(e) => Err(Error::from(e)),
                 };
                 match bytes {
-                    Ok(bytes) => self.ingest_unpublished(project, &name, bytes).await,
+                    Ok(bytes) => {
+                        self.ingest_unpublished(project, &name, bytes, Admission::default())
+                            .await
+                    }
                     Err(e) => {
                         let mut report = IngestReport::new(name);
                         report.sha256 = Some(sha);
@@ -358,7 +373,7 @@ impl Ingestor {
 
     /// Reads one file from disk and ingests it (the catalogs rebuilt after it).
     pub async fn ingest_file(&self, project: &ProjectId, path: &Path) -> IngestReport {
-        let mut reports = [self.read_and_ingest(project, path).await];
+        let mut reports = [self.read_and_ingest(project, path, Admission::default()).await];
         self.publish(project, &mut reports).await;
         let [report] = reports;
         report
@@ -367,7 +382,9 @@ impl Ingestor {
     /// Ingests one file's bytes (the catalogs rebuilt after it); `name` is the original file name,
     /// kept in the catalogs.
     pub async fn ingest_bytes(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
-        let mut reports = [self.ingest_unpublished(project, name, bytes).await];
+        let mut reports = [self
+            .ingest_unpublished(project, name, bytes, Admission::default())
+            .await];
         self.publish(project, &mut reports).await;
         let [report] = reports;
         report
@@ -384,7 +401,10 @@ impl Ingestor {
         let mut reports: Vec<IngestReport> = futures::stream::iter(sources)
             .map(|(name, source)| async move {
                 match source.await {
-                    Ok(bytes) => self.ingest_unpublished(project, &name, bytes).await,
+                    Ok(bytes) => {
+                        self.ingest_unpublished(project, &name, bytes, Admission::default())
+                            .await
+                    }
                     Err(e) => {
                         let mut report = IngestReport::new(name);
                         report.status = IngestStatus::Failed;
@@ -401,14 +421,16 @@ impl Ingestor {
     }
 
     /// Reads one file from disk and ingests it, leaving the catalogs to the caller.
-    async fn read_and_ingest(&self, project: &ProjectId, path: &Path) -> IngestReport {
+    async fn read_and_ingest(&self, project: &ProjectId, path: &Path, held: Admission<'_>) -> IngestReport {
         let shown = path.display().to_string();
         match tokio::fs::read(path).await {
             Ok(bytes) => {
                 let name = path
                     .file_name()
                     .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
-                let mut report = self.ingest_unpublished(project, &name, Bytes::from(bytes)).await;
+                let mut report = self
+                    .ingest_unpublished(project, &name, Bytes::from(bytes), held)
+                    .await;
                 report.path = shown;
                 report
             }
@@ -423,13 +445,22 @@ impl Ingestor {
 
     /// Ingests one file's bytes into the tables, leaving the catalogs (views of the tables) to the
     /// caller: see [`Ingestor::publish`].
-    async fn ingest_unpublished(&self, project: &ProjectId, name: &str, bytes: Bytes) -> IngestReport {
+    async fn ingest_unpublished(
+        &self,
+        project: &ProjectId,
+        name: &str,
+        bytes: Bytes,
+        held: Admission<'_>,
+    ) -> IngestReport {
         let started = Instant::now();
         let started_at_ms = unix_ms();
         let mut report = IngestReport::new(name);
         report.bytes = bytes.len() as u64;
         let mut added = None;
-        if let Err(e) = self.run(project, name, bytes, &mut report, &mut added).await {
+        if let Err(e) = self
+            .run(project, name, bytes, held, &mut report, &mut added)
+            .await
+        {
             report.status = match e.kind() {
                 ErrorKind::InvalidInput => IngestStatus::Rejected,
                 _ => IngestStatus::Failed,
@@ -458,6 +489,7 @@ impl Ingestor {
         project: &ProjectId,
         name: &str,
         bytes: Bytes,
+        held: Admission<'_>,
         report: &mut IngestReport,
         added_rows: &mut Option<LogEntry>,
     ) -> Result<()> {
@@ -561,6 +593,8 @@ impl Ingestor {
             }
         };
         report.objects = vec![log_path.clone(), raw_path];
+        // Written: only the commit is left, so the next file may start (see `ingest_files`).
+        drop(held);
 
         if let Some(lakehouse) = &self.lakehouse {
             let log = LakeLog {

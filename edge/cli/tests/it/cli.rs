@@ -436,3 +436,79 @@ fn an_unreachable_metadata_database_fails_at_once_with_what_to_check() {
     assert!(!err.contains("hunter2-secret"), "{err}");
     assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
 }
+
+#[test]
+fn doctor_names_each_part_checks_it_and_shows_the_settings_in_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let plain: [(&str, &str); 2] = [("ICEBERG_CATALOG_TYPE", ""), ("MUDROCK_ICEBERG_CATALOG", "")];
+
+    // The embedded defaults: every part named, opened and answering.
+    let out = mudrock_with(&data, &["doctor"], &plain);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    for expected in [
+        "file system at",
+        "embedded SQLite at",
+        "SQL catalog (sqlite)",
+        "L1 256 MiB in memory",
+        "MUDROCK_ADDR",
+        "127.0.0.1:8080",
+    ] {
+        assert!(text.contains(expected), "`{expected}` missing:\n{text}");
+    }
+    assert!(!text.contains("FAILED"), "{text}");
+
+    // A catalog that is not there fails its own part, with the others still checked; a secret's value is
+    // never printed.
+    let closed = format!("http://127.0.0.1:{}", crate::support::free_port());
+    let out = mudrock_with(
+        &data,
+        &["doctor", "--json"],
+        &[
+            ("MUDROCK_ICEBERG_CATALOG", closed.as_str()),
+            ("MINIO_SECRET_KEY", "do-not-print-me"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("do-not-print-me"), "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let parts = doc["parts"].as_array().unwrap();
+    let part = |name: &str| parts.iter().find(|p| p["part"] == name).unwrap().clone();
+    assert_eq!(part("tables")["ok"], false, "{text}");
+    assert!(
+        part("tables")["what"].as_str().unwrap().contains(&closed),
+        "{text}"
+    );
+    for ok in ["storage", "metadata", "caches"] {
+        assert_eq!(part(ok)["ok"], true, "{ok}: {text}");
+    }
+    let setting = |name: &str| {
+        doc["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(setting("MUDROCK_ICEBERG_CATALOG")["from"], "environment");
+    assert_eq!(setting("CACHE_TTL_SECONDS")["from"], "default");
+
+    // The seed's catalog names are taken or refused by name.
+    let out = mudrock_with(&data, &["doctor"], &[("ICEBERG_CATALOG_TYPE", "glue"), plain[1]]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("ICEBERG_CATALOG_TYPE=glue is not supported"),
+        "{}",
+        stdout(&out)
+    );
+    let out = mudrock_with(&data, &["doctor"], &[("ICEBERG_CATALOG_TYPE", "none"), plain[1]]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("off (the Parquet layout is the record)"),
+        "{}",
+        stdout(&out)
+    );
+}

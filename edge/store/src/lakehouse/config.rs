@@ -9,6 +9,13 @@
 //! | `sqlite:…`, `postgres://…` | SQL catalog on that database (a Supabase project's database works) |
 //! | `http://…`, `https://…` | REST catalog at that URL (SeaweedFS serves one; `MUDROCK_ICEBERG_REST_CREDENTIAL` = `KEY:SECRET` for OAuth2 client credentials, `MUDROCK_ICEBERG_REST_WAREHOUSE` its warehouse) |
 //!
+//! The seed's names work beside these: `ICEBERG_CATALOG_TYPE` (`sql`, `jdbc` → the SQL catalog, on the URL
+//! above or the embedded file; `rest` → the REST catalog at the URL above; `none`/`off`; the kinds this build
+//! has no client for — `glue`, `hive`, `hadoop`, `s3tables`, `nessie`, … — are refused, saying what to use
+//! instead) and `ICEBERG_WAREHOUSE_PATH` (a REST catalog's warehouse; for a SQL catalog it must name the
+//! storage's root, where the tables' files are, since each log's Parquet is registered where it sits). Two
+//! settings that disagree are an error, never a silent choice.
+//!
 //! With a SQL catalog the warehouse is the storage manager's own: `file://{objects dir}` on the file
 //! system, the bucket (`s3://{bucket}/{root}`) on S3, so a project's tables sit under `{project}/iceberg/`
 //! beside its other objects (the layout's Iceberg folder). A REST catalog places tables itself (SeaweedFS
@@ -26,6 +33,10 @@ pub const CATALOG_ENV: &str = "MUDROCK_ICEBERG_CATALOG";
 pub const REST_CREDENTIAL_ENV: &str = "MUDROCK_ICEBERG_REST_CREDENTIAL";
 /// The REST catalog's warehouse (SeaweedFS: the table bucket; its default is `warehouse`).
 pub const REST_WAREHOUSE_ENV: &str = "MUDROCK_ICEBERG_REST_WAREHOUSE";
+/// The seed's name for the catalog's kind (see the module doc).
+pub const CATALOG_TYPE_ENV: &str = "ICEBERG_CATALOG_TYPE";
+/// The seed's name for where the tables' files live (see the module doc).
+pub const WAREHOUSE_PATH_ENV: &str = "ICEBERG_WAREHOUSE_PATH";
 
 /// Which Iceberg catalog records the tables' current metadata (Iceberg's own sense of "catalog": not the
 /// Parquet catalogs of wells, logs and curves, which are views of the tables).
@@ -155,6 +166,13 @@ impl LakehouseConfig {
                 (warehouse, FileIoProps(props))
             }
         };
+        if matches!(catalog, IcebergCatalog::Sql { .. })
+            && let Some(declared) = std::env::var(WAREHOUSE_PATH_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        {
+            check_warehouse_path(&warehouse, &declared)?;
+        }
         Ok(Some(LakehouseConfig {
             catalog,
             warehouse,
@@ -170,26 +188,131 @@ impl LakehouseConfig {
     }
 }
 
+/// The catalog kinds `ICEBERG_CATALOG_TYPE` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CatalogKind {
+    Sql,
+    Rest,
+    Off,
+}
+
+impl CatalogKind {
+    fn of(catalog: Option<&IcebergCatalog>) -> CatalogKind {
+        match catalog {
+            Some(IcebergCatalog::Sql { .. }) => CatalogKind::Sql,
+            Some(IcebergCatalog::Rest { .. }) => CatalogKind::Rest,
+            None => CatalogKind::Off,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            CatalogKind::Sql => "sql",
+            CatalogKind::Rest => "rest",
+            CatalogKind::Off => "none",
+        }
+    }
+}
+
+/// `ICEBERG_CATALOG_TYPE`, mapped to a kind MudRock has, or refused with what to use instead.
+fn catalog_kind(value: &str) -> Result<CatalogKind> {
+    let refuse = |why: &str| {
+        Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!("{CATALOG_TYPE_ENV}={value} is not supported: {why}"),
+        ))
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "sql" | "jdbc" | "sqlite" | "postgres" | "postgresql" => Ok(CatalogKind::Sql),
+        "rest" => Ok(CatalogKind::Rest),
+        "none" | "off" => Ok(CatalogKind::Off),
+        "hadoop" | "s3" | "filesystem" | "file" => refuse(
+            "a catalog kept as files beside the tables has no atomic commit on object storage, so two \
+             ingests at once could lose one; use `sql` (SQLite or PostgreSQL) or `rest` (SeaweedFS serves one)",
+        ),
+        "glue" | "hive" | "s3tables" | "nessie" | "polaris" | "unity" | "dynamodb" | "bigquery"
+        | "snowflake" => refuse(
+            "this build speaks only the SQL and REST catalog protocols; Nessie, Polaris, Unity and AWS S3 \
+                 Tables serve the Iceberg REST protocol: use `rest` with that endpoint in MUDROCK_ICEBERG_CATALOG",
+        ),
+        _ => refuse("use `sql`, `rest` or `none`"),
+    }
+}
+
 /// As [`LakehouseConfig::catalog_from_env`], reading variables through `lookup`.
 pub fn catalog_from_lookup(
     data_dir: &Path,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<IcebergCatalog>> {
-    let value = lookup(CATALOG_ENV)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
-    let Some(value) = value else {
-        return Ok(Some(IcebergCatalog::sqlite_file(&data_dir.join("iceberg.db"))));
+    let get = |name: &str| {
+        lookup(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     };
+    let kind = get(CATALOG_TYPE_ENV).map(|v| catalog_kind(&v)).transpose()?;
+    let catalog = match (get(CATALOG_ENV), kind) {
+        (Some(value), _) => catalog_from_url(value, &get)?,
+        (None, Some(CatalogKind::Off)) => None,
+        (None, Some(CatalogKind::Rest)) => {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "{CATALOG_TYPE_ENV}=rest needs the catalog's address: set {CATALOG_ENV}=http(s)://… (SeaweedFS: \
+                     its Iceberg port)"
+                ),
+            ));
+        }
+        (None, Some(CatalogKind::Sql) | None) => {
+            Some(IcebergCatalog::sqlite_file(&data_dir.join("iceberg.db")))
+        }
+    };
+    if let Some(kind) = kind
+        && kind != CatalogKind::of(catalog.as_ref())
+    {
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "{CATALOG_TYPE_ENV}={} but {CATALOG_ENV} names a {} catalog: unset the one you do not mean",
+                kind.name(),
+                CatalogKind::of(catalog.as_ref()).name()
+            ),
+        ));
+    }
+    // A REST catalog's warehouse may come under the seed's name too; two that differ are refused.
+    Ok(match catalog {
+        Some(IcebergCatalog::Rest {
+            uri,
+            credential,
+            warehouse,
+        }) => {
+            let warehouse = match (warehouse, get(WAREHOUSE_PATH_ENV)) {
+                (Some(ours), Some(seed)) if ours != seed => {
+                    return Err(Error::new(
+                        ErrorKind::ConfigInvalid,
+                        format!(
+                            "{REST_WAREHOUSE_ENV} ({ours}) and {WAREHOUSE_PATH_ENV} ({seed}) name different warehouses \
+                             of the REST catalog: set one"
+                        ),
+                    ));
+                }
+                (ours, seed) => ours.or(seed),
+            };
+            Some(IcebergCatalog::Rest {
+                uri,
+                credential,
+                warehouse,
+            })
+        }
+        other => other,
+    })
+}
+
+/// The catalog `MUDROCK_ICEBERG_CATALOG`'s value names.
+fn catalog_from_url(value: String, get: &dyn Fn(&str) -> Option<String>) -> Result<Option<IcebergCatalog>> {
     if value.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
     if value.starts_with("http://") || value.starts_with("https://") {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
         return Ok(Some(IcebergCatalog::Rest {
             uri: value,
             credential: get(REST_CREDENTIAL_ENV),
@@ -205,6 +328,35 @@ pub fn catalog_from_lookup(
         format!(
             "{CATALOG_ENV} must be `off`, a sqlite:… or postgres://… URL (SQL catalog) or an http(s):// URL \
              (REST catalog); got `{value}`"
+        ),
+    ))
+}
+
+/// `ICEBERG_WAREHOUSE_PATH` against the warehouse a SQL catalog gets from the storage: the tables register
+/// each log's Parquet file where the storage wrote it, so the warehouse is the storage's root and cannot be
+/// moved elsewhere by a setting. A path that names the same place (`file://` or a plain absolute path for
+/// the file system, `s3://` or `s3a://` for a bucket) is accepted.
+pub fn check_warehouse_path(warehouse: &str, declared: &str) -> Result<()> {
+    let normal = |s: &str| -> String {
+        let s = s.trim().trim_end_matches('/');
+        if let Some(rest) = s.strip_prefix("s3a://") {
+            return format!("s3://{rest}");
+        }
+        if s.starts_with('/') {
+            let path = std::fs::canonicalize(s).unwrap_or_else(|_| std::path::PathBuf::from(s));
+            return format!("file://{}", path.display());
+        }
+        s.to_owned()
+    };
+    if normal(declared) == normal(warehouse) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::ConfigInvalid,
+        format!(
+            "{WAREHOUSE_PATH_ENV} is `{declared}`, but this storage keeps the tables' files at `{warehouse}`: a SQL \
+             catalog's tables register each log's Parquet file where the storage wrote it, so the warehouse is the \
+             storage's root. Unset {WAREHOUSE_PATH_ENV}, or point --data-dir (or MINIO_BUCKET and MINIO_ROOT) there"
         ),
     ))
 }
@@ -266,6 +418,82 @@ mod tests {
         let err = catalog_from_lookup(Path::new("/d"), lookup(&[(CATALOG_ENV, "mysql://x")])).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
         assert!(err.to_string().contains(CATALOG_ENV), "{err}");
+    }
+
+    #[test]
+    fn the_seeds_catalog_type_maps_onto_ours_or_is_refused_saying_why() {
+        let d = Path::new("/data");
+        // `sql` alone is the embedded default; `none` turns the tables off; `rest` needs its address.
+        assert_eq!(
+            catalog_from_lookup(d, lookup(&[(CATALOG_TYPE_ENV, "sql")])).unwrap(),
+            catalog_from_lookup(d, lookup(&[])).unwrap()
+        );
+        assert_eq!(
+            catalog_from_lookup(d, lookup(&[(CATALOG_TYPE_ENV, "NONE")])).unwrap(),
+            None
+        );
+        let err = catalog_from_lookup(d, lookup(&[(CATALOG_TYPE_ENV, "rest")])).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
+        assert!(err.to_string().contains(CATALOG_ENV), "{err}");
+        // With the address, the seed's warehouse name is the REST catalog's warehouse.
+        let rest = catalog_from_lookup(
+            d,
+            lookup(&[
+                (CATALOG_TYPE_ENV, "rest"),
+                (CATALOG_ENV, "http://127.0.0.1:8181"),
+                (WAREHOUSE_PATH_ENV, "s3://tables"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            rest,
+            Some(IcebergCatalog::Rest {
+                uri: "http://127.0.0.1:8181".into(),
+                credential: None,
+                warehouse: Some("s3://tables".into()),
+            })
+        );
+        // Settings that disagree are refused, never one silently picked.
+        for pairs in [
+            vec![(CATALOG_TYPE_ENV, "sql"), (CATALOG_ENV, "http://127.0.0.1:8181")],
+            vec![(CATALOG_TYPE_ENV, "rest"), (CATALOG_ENV, "off")],
+            vec![
+                (CATALOG_ENV, "http://127.0.0.1:8181"),
+                (REST_WAREHOUSE_ENV, "a"),
+                (WAREHOUSE_PATH_ENV, "b"),
+            ],
+        ] {
+            let err = catalog_from_lookup(d, lookup(&pairs)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ConfigInvalid, "{pairs:?}");
+        }
+        // Kinds this build has no client for name what to use instead.
+        for (kind, hint) in [
+            ("glue", "rest"),
+            ("hadoop", "atomic commit"),
+            ("mystery", "`sql`, `rest` or `none`"),
+        ] {
+            let err = catalog_from_lookup(d, lookup(&[(CATALOG_TYPE_ENV, kind)])).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
+            let text = err.to_string();
+            assert!(
+                text.contains(CATALOG_TYPE_ENV) && text.contains(hint),
+                "{kind}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sql_catalogs_warehouse_path_must_be_where_the_storage_keeps_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = std::fs::canonicalize(dir.path()).unwrap();
+        let warehouse = format!("file://{}", abs.display());
+        check_warehouse_path(&warehouse, &warehouse).unwrap();
+        check_warehouse_path(&warehouse, &format!("{}/", abs.display())).unwrap();
+        check_warehouse_path("s3://wells/team", "s3a://wells/team/").unwrap();
+        let err = check_warehouse_path(&warehouse, "s3://elsewhere").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
+        assert!(err.to_string().contains(WAREHOUSE_PATH_ENV), "{err}");
+        assert!(err.to_string().contains("s3://elsewhere"), "{err}");
     }
 
     #[test]

@@ -192,6 +192,18 @@ impl Lakehouse {
                 {
                     std::fs::create_dir_all(dir)?;
                 }
+                if uri.starts_with("sqlite:") {
+                    // The catalog's file in write-ahead-log mode before the catalog connects (it keeps the
+                    // mode): every commit syncs one file instead of three (see `write_ahead_log`).
+                    sqlx::any::install_default_drivers();
+                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(uri)
+                        .await
+                        .map_err(|e| sqlite_error(e, &described))?;
+                    crate::metadata::write_ahead_log(&mut conn)
+                        .await
+                        .map_err(|e| sqlite_error(e, &described))?;
+                    let _ = sqlx::Connection::close(conn).await;
+                }
                 props.insert("uri".to_owned(), uri.clone());
                 let bind = if uri.starts_with("sqlite:") {
                     "QMark"
@@ -241,6 +253,21 @@ impl Lakehouse {
     /// `SQL catalog (sqlite)`, `REST catalog at …`: what messages name.
     pub fn describe(&self) -> &str {
         &self.inner.described
+    }
+
+    /// Where the tables' files live (`file:///…`, `s3://bucket/root`).
+    pub fn warehouse(&self) -> &str {
+        &self.inner.config.warehouse
+    }
+
+    /// Asks the catalog something (its namespaces): it answers and lets this process in.
+    pub async fn check(&self) -> Result<()> {
+        self.inner
+            .catalog
+            .list_namespaces(None)
+            .await
+            .map(|_| ())
+            .map_err(self.err("list namespaces"))
     }
 
     pub fn catalog(&self) -> &Arc<dyn Catalog> {
@@ -794,6 +821,15 @@ fn unique_suffix() -> String {
 }
 
 /// `sqlite://path?mode=rwc` → `path` (to create its folder).
+/// The catalog's SQLite file cannot be opened or set up.
+fn sqlite_error(e: sqlx::Error, described: &str) -> Error {
+    Error::new(
+        ErrorKind::Unavailable,
+        format!("cannot open the {described}: {e}"),
+    )
+    .with_source(e)
+}
+
 fn sqlite_path(uri: &str) -> Option<std::path::PathBuf> {
     let rest = uri
         .strip_prefix("sqlite://")

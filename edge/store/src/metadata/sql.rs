@@ -98,6 +98,15 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Puts a SQLite database in write-ahead-log mode, which the file keeps for every later connection (of
+/// this process or another): a commit then syncs one file, the log, instead of a rollback journal and the
+/// database (three `fsync`s), and readers (`mudrock serve`) are not blocked by an ingest's writes. Still
+/// durable: `synchronous` stays at SQLite's default, FULL. An ingest of 40 files made ~885 `fsync`s before.
+pub async fn write_ahead_log(conn: &mut AnyConnection) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA journal_mode=WAL").execute(&mut *conn).await?;
+    Ok(())
+}
+
 impl SqlStore {
     /// Opens the store at `url` and applies the migrations it lacks.
     pub async fn open(url: &str) -> Result<SqlStore> {
@@ -119,9 +128,14 @@ impl SqlStore {
         // One connection first, outside the pool: a server that is not there, or that refuses the login,
         // fails now with its own error. The pool would retry it until its acquire timeout (ten seconds)
         // and then say only that it timed out.
-        let probe = AnyConnection::connect(url)
+        let mut probe = AnyConnection::connect(url)
             .await
             .map_err(|e| db_error(e, &shown, "connect"))?;
+        if dialect == Dialect::Sqlite {
+            write_ahead_log(&mut probe)
+                .await
+                .map_err(|e| db_error(e, &shown, "set the journal mode"))?;
+        }
         let _ = probe.close().await;
         let pool = AnyPoolOptions::new()
             // SQLite allows one writer; one connection avoids "database is locked" between our own.
