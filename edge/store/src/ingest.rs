@@ -108,7 +108,8 @@ impl Ingestor {
         // Two files per core: while one file waits on its writes or its commit, another is parsed and
         // encoded, and files that finish together share a commit (measured on 40 × 5.5 MB files, 2
         // cores: 3.8 s with one file per core, 40 commits per table; ~3.0 s with two, ~23 commits).
-        // Files read from disk may be twice as many, their bytes bounded: see `ingest_files`.
+        // Files read from disk get twice as many working slots, and may wait for their commit beyond
+        // them: see `ingest_files`.
         let concurrency = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
         Ingestor {
             catalogs: CatalogStore::new(storage.clone(), layout.clone()),

@@ -10,6 +10,7 @@ mod ingest;
 mod lakehouse;
 mod metadata;
 mod postgres;
+mod postgrest_recording;
 mod query;
 mod seaweedfs;
 mod slt;
