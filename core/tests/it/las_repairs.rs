@@ -33,6 +33,15 @@ fn one(f: &LasFile, kind: WarningKind, line: usize) -> &Warning {
     ws[0]
 }
 
+/// No warning of a kind.
+fn no_warning(f: &LasFile, kind: WarningKind) {
+    assert!(
+        warnings(f, kind).is_empty(),
+        "expected no {kind:?} warning, got {:#?}",
+        f.warnings
+    );
+}
+
 fn num<'a>(f: &'a LasFile, mnemonic: &str) -> &'a [f64] {
     f.log
         .column(mnemonic)
@@ -227,7 +236,7 @@ fn header_null_is_nan_without_warning_and_other_standard_values_stay() {
     );
     let f = read_text(&text);
     assert_values(num(&f, "GR"), &[None, Some(-9999.0), None]);
-    assert!(warnings(&f, WarningKind::Null).is_empty(), "{:#?}", f.warnings);
+    no_warning(&f, WarningKind::Null);
     let _ = first;
 }
 
@@ -438,11 +447,7 @@ fn numbers_beyond_f64_are_nulls_and_the_curve_stays_numeric() {
         w.message.starts_with("GR: `1e309`") && w.message.contains("(3 times"),
         "{w:?}"
     );
-    assert!(
-        warnings(&f, WarningKind::TextColumn).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TextColumn);
 
     // Alone on its row too, and in a file where it is the only value of its curve.
     let (text, first) = las2(&[" DEPT.M : D", " GR.GAPI : gr"], &[&format!("1 {huge}")]);
@@ -473,11 +478,7 @@ fn a_few_words_in_a_numeric_curve_are_nulls() {
             && w.message.contains("(2 times"),
         "{w:?}"
     );
-    assert!(
-        warnings(&f, WarningKind::TextColumn).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TextColumn);
 }
 
 #[test]
@@ -495,11 +496,7 @@ fn a_numeric_curve_whose_first_values_are_words_is_numeric_when_numbers_win() {
     );
     let w = one(&f, WarningKind::NotANumber, first);
     assert!(w.message.contains("(2 times"), "{w:?}");
-    assert!(
-        warnings(&f, WarningKind::TextColumn).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TextColumn);
 }
 
 #[test]
@@ -520,11 +517,7 @@ fn a_curve_of_mostly_words_is_text_whatever_its_first_value() {
             .starts_with("LITH: 3 values are not numbers (the first, `SS`"),
         "{w:?}"
     );
-    assert!(
-        warnings(&f, WarningKind::NotANumber).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::NotANumber);
 }
 
 fn text_values<'a>(f: &'a LasFile, m: &str) -> Vec<Option<&'a str>> {
@@ -642,11 +635,7 @@ fn a_fragment_ending_the_data_is_dropped() {
         w.message.contains("1 value") && w.message.contains("4 curves"),
         "{w:?}"
     );
-    assert!(
-        warnings(&f, WarningKind::ShortRow).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::ShortRow);
 
     // Two values of four, and comments and blank lines after it: still the last data line.
     let (text, first) = las2(
@@ -670,11 +659,7 @@ fn a_short_row_is_a_fragment_only_when_it_ends_data_of_whole_rows() {
     let f = read_text(&text);
     assert_values(num(&f, "B"), &[Some(20.0), None, Some(22.0)]);
     one(&f, WarningKind::ShortRow, first + 1);
-    assert!(
-        warnings(&f, WarningKind::TruncatedRow).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TruncatedRow);
 
     // Rows that are short throughout (the writer leaves trailing nulls out): the last is one of them.
     let (text, first) = las2(
@@ -686,11 +671,7 @@ fn a_short_row_is_a_fragment_only_when_it_ends_data_of_whole_rows() {
     assert_values(num(&f, "A"), &[Some(10.0), Some(11.0), Some(12.0)]);
     let w = one(&f, WarningKind::ShortRow, first + 1);
     assert!(w.message.contains("2 times"), "{w:?}");
-    assert!(
-        warnings(&f, WarningKind::TruncatedRow).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TruncatedRow);
 }
 
 #[test]
@@ -722,11 +703,7 @@ fn an_incomplete_last_wrapped_record_is_dropped() {
         w.message.contains("2 values") && w.message.contains("4 curves"),
         "{w:?}"
     );
-    assert!(
-        warnings(&f, WarningKind::ShortRow).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::ShortRow);
 }
 
 #[test]
@@ -839,11 +816,7 @@ fn a_junk_line_among_the_data_is_skipped_and_no_row_moves() {
     let w = one(&f, WarningKind::NotData, first + 2);
     assert!(w.message.contains("2 times"), "{w:?}");
     one(&f, WarningKind::NotANumber, first + 6);
-    assert!(
-        warnings(&f, WarningKind::TextColumn).is_empty(),
-        "{:#?}",
-        f.warnings
-    );
+    no_warning(&f, WarningKind::TextColumn);
 
     // Wrapped: a junk line inside a record or where one starts adds no value to any record.
     let f = read(&[
@@ -888,7 +861,7 @@ fn text_data_is_not_junk() {
     ]);
     let tops = &f.other_data[0];
     assert_eq!(tops.rows(), 3);
-    assert!(warnings(&f, WarningKind::NotData).is_empty(), "{:#?}", f.warnings);
+    no_warning(&f, WarningKind::NotData);
 
     // LAS 2.0 data of nothing but words, undeclared: no line of it is a row of numbers, so the words
     // are the data (kept as text, as before), not junk among numbers.
@@ -902,7 +875,7 @@ fn text_data_is_not_junk() {
         vec![Some("sandstone"), Some("shale"), Some("quartzite")]
     );
     assert_eq!(text_values(&f, "ZONE")[0], Some("Viking"));
-    assert!(warnings(&f, WarningKind::NotData).is_empty(), "{:#?}", f.warnings);
+    no_warning(&f, WarningKind::NotData);
     let text_columns: Vec<usize> = warnings(&f, WarningKind::TextColumn)
         .iter()
         .map(|w| w.line)

@@ -12,7 +12,8 @@ use mudrock_store::ingest::Ingestor;
 use mudrock_store::metadata::ProjectScope;
 use mudrock_store::storage::{Backend, StorageConfig};
 
-use crate::{Cli, settings};
+use crate::Cli;
+use crate::settings::{self, CACHES, EVERY, RECORDING, TABLES};
 
 /// One part of a deployment and how its check went.
 struct Part {
@@ -21,6 +22,18 @@ struct Part {
     /// What it is (kind and place), or why that could not be said.
     what: String,
     outcome: std::result::Result<(), String>,
+}
+
+impl Part {
+    /// A part whose settings could not even be turned into something to open.
+    fn unusable(name: &'static str, used_by: &'static str, error: impl std::fmt::Display) -> Part {
+        Part {
+            name,
+            used_by,
+            what: "not usable".to_owned(),
+            outcome: Err(error.to_string()),
+        }
+    }
 }
 
 pub async fn run(cli: &Cli, json: bool) -> Result<ExitCode> {
@@ -39,24 +52,18 @@ async fn check(cli: &Cli, json: bool) -> std::result::Result<ExitCode, String> {
             let outcome = ingestor.storage().check().await.map_err(|e| e.to_string());
             parts.push(Part {
                 name: "storage",
-                used_by: "every command",
+                used_by: EVERY,
                 what,
                 outcome,
             });
             Some(ingestor)
         }
         Err(e) => {
-            parts.push(Part {
-                name: "storage",
-                used_by: "every command",
-                what: "not usable".to_owned(),
-                outcome: Err(e.to_string()),
-            });
+            parts.push(Part::unusable("storage", EVERY, e));
             None
         }
     };
 
-    const RECORDING: &str = "ingest, serve, demo, refresh";
     parts.push(match crate::MetadataChoice::from_env(cli) {
         Ok(choice) => {
             let what = choice.describe();
@@ -76,12 +83,7 @@ async fn check(cli: &Cli, json: bool) -> std::result::Result<ExitCode, String> {
                 outcome,
             }
         }
-        Err(e) => Part {
-            name: "metadata",
-            used_by: RECORDING,
-            what: "not usable".to_owned(),
-            outcome: Err(e.to_string()),
-        },
+        Err(e) => Part::unusable("metadata", RECORDING, e),
     });
 
     parts.push(match crate::open_lakehouse(cli).await {
@@ -89,23 +91,18 @@ async fn check(cli: &Cli, json: bool) -> std::result::Result<ExitCode, String> {
             let outcome = lakehouse.check().await.map_err(|e| e.to_string());
             Part {
                 name: "tables",
-                used_by: "every command but wells, cache, publish",
+                used_by: TABLES,
                 what: format!("{}, warehouse {}", lakehouse.describe(), lakehouse.warehouse()),
                 outcome,
             }
         }
         Ok(None) => Part {
             name: "tables",
-            used_by: "every command but wells, cache, publish",
+            used_by: TABLES,
             what: "off (the Parquet layout is the record)".to_owned(),
             outcome: Ok(()),
         },
-        Err(e) => Part {
-            name: "tables",
-            used_by: "every command but wells, cache, publish",
-            what: "not usable".to_owned(),
-            outcome: Err(e.to_string()),
-        },
+        Err(e) => Part::unusable("tables", TABLES, e),
     });
 
     parts.push(match CacheConfig::from_env(&cli.data_dir) {
@@ -119,17 +116,12 @@ async fn check(cli: &Cli, json: bool) -> std::result::Result<ExitCode, String> {
             };
             Part {
                 name: "caches",
-                used_by: "serve, demo (sql: L1 only)",
+                used_by: CACHES,
                 what,
                 outcome,
             }
         }
-        Err(e) => Part {
-            name: "caches",
-            used_by: "serve, demo (sql: L1 only)",
-            what: "not usable".to_owned(),
-            outcome: Err(e.to_string()),
-        },
+        Err(e) => Part::unusable("caches", CACHES, e),
     });
 
     let env = |name: &str| std::env::var(name).ok();

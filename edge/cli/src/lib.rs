@@ -31,7 +31,9 @@ use mudrock_engine::query::QueryEngine;
 use mudrock_engine::service::{Limits, Service};
 use mudrock_store::ingest::Ingestor;
 use mudrock_store::lakehouse::{AsOf, LakeTable, Lakehouse, LakehouseConfig};
-use mudrock_store::metadata::{CachedStore, MetadataStore, PostgrestConfig, PostgrestStore, SqlStore};
+use mudrock_store::metadata::{
+    CachedStore, MetadataStore, PostgrestConfig, PostgrestStore, SqlStore, redact,
+};
 use mudrock_store::storage::{S3Config, StorageConfig, StorageManager};
 
 #[derive(Debug, Parser)]
@@ -332,10 +334,7 @@ impl MetadataChoice {
     /// What it is and where, without secrets.
     fn describe(&self) -> String {
         match self {
-            MetadataChoice::Database(url) => match url.rsplit_once('@') {
-                Some((_, host)) => format!("PostgreSQL at {host}"),
-                None => "PostgreSQL".to_owned(),
-            },
+            MetadataChoice::Database(url) => format!("PostgreSQL at {}", redact(url)),
             MetadataChoice::Postgrest(config) => format!("PostgREST at {}", config.url),
             MetadataChoice::Embedded(path) => format!("embedded SQLite at {}", path.display()),
             MetadataChoice::None => "none (--storage memory keeps nothing)".to_owned(),

@@ -36,11 +36,11 @@ struct LibrarySetting {
     applies_to: &'static str,
 }
 
-const EVERY: &str = "every command";
-const RECORDING: &str = "ingest, serve, demo, refresh";
-const TABLES: &str = "every command but wells, cache, publish";
+pub(crate) const EVERY: &str = "every command";
+pub(crate) const RECORDING: &str = "ingest, serve, demo, refresh";
+pub(crate) const TABLES: &str = "every command but wells, cache, publish";
 const SERVING: &str = "serve, demo";
-const CACHES: &str = "serve, demo, cache";
+pub(crate) const CACHES: &str = "serve, demo, cache";
 const READING: &str = "ingest, serve, demo, backfill";
 const S3: &str = "with --storage s3";
 const TESTS: &str = "tests only (fault injection)";

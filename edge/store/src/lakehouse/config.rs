@@ -278,33 +278,7 @@ pub fn catalog_from_lookup(
             ),
         ));
     }
-    // A REST catalog's warehouse may come under the seed's name too; two that differ are refused.
-    Ok(match catalog {
-        Some(IcebergCatalog::Rest {
-            uri,
-            credential,
-            warehouse,
-        }) => {
-            let warehouse = match (warehouse, get(WAREHOUSE_PATH_ENV)) {
-                (Some(ours), Some(seed)) if ours != seed => {
-                    return Err(Error::new(
-                        ErrorKind::ConfigInvalid,
-                        format!(
-                            "{REST_WAREHOUSE_ENV} ({ours}) and {WAREHOUSE_PATH_ENV} ({seed}) name different warehouses \
-                             of the REST catalog: set one"
-                        ),
-                    ));
-                }
-                (ours, seed) => ours.or(seed),
-            };
-            Some(IcebergCatalog::Rest {
-                uri,
-                credential,
-                warehouse,
-            })
-        }
-        other => other,
-    })
+    Ok(catalog)
 }
 
 /// The catalog `MUDROCK_ICEBERG_CATALOG`'s value names.
@@ -316,7 +290,7 @@ fn catalog_from_url(value: String, get: &dyn Fn(&str) -> Option<String>) -> Resu
         return Ok(Some(IcebergCatalog::Rest {
             uri: value,
             credential: get(REST_CREDENTIAL_ENV),
-            warehouse: get(REST_WAREHOUSE_ENV),
+            warehouse: rest_warehouse(get)?,
         }));
     }
     if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://")
@@ -330,6 +304,20 @@ fn catalog_from_url(value: String, get: &dyn Fn(&str) -> Option<String>) -> Resu
              (REST catalog); got `{value}`"
         ),
     ))
+}
+
+/// A REST catalog's warehouse, under MudRock's name or the seed's; two that differ are refused.
+fn rest_warehouse(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<String>> {
+    match (get(REST_WAREHOUSE_ENV), get(WAREHOUSE_PATH_ENV)) {
+        (Some(ours), Some(seed)) if ours != seed => Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "{REST_WAREHOUSE_ENV} ({ours}) and {WAREHOUSE_PATH_ENV} ({seed}) name different warehouses of the \
+                 REST catalog: set one"
+            ),
+        )),
+        (ours, seed) => Ok(ours.or(seed)),
+    }
 }
 
 /// `ICEBERG_WAREHOUSE_PATH` against the warehouse a SQL catalog gets from the storage: the tables register

@@ -24,7 +24,7 @@ pub use cached::CachedStore;
 pub use postgrest::{
     PlannedRequest, PostgrestConfig, PostgrestError, PostgrestStore, error_from_response as postgrest_error,
 };
-pub use sql::{SqlStore, write_ahead_log};
+pub use sql::{SqlStore, redact, write_ahead_log};
 
 use crate::error::{ErrorKind, Result};
 

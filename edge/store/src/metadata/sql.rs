@@ -85,7 +85,7 @@ impl std::fmt::Debug for SqlStore {
 }
 
 /// The URL with any password replaced, safe to print.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
