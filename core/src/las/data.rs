@@ -171,6 +171,76 @@ struct StepCheck {
     step: f64,
 }
 
+impl StepCheck {
+    /// The index value of the next row: `Some((step here, step of the first two rows))` when it breaks the
+    /// step. The first two rows with values set the step.
+    #[inline]
+    fn next(&mut self, v: f64) -> Option<(f64, f64)> {
+        let prev = self.prev;
+        self.prev = v;
+        if v.is_nan() || prev.is_nan() {
+            return None;
+        }
+        let d = v - prev;
+        if self.step.is_nan() {
+            self.step = d;
+            return None;
+        }
+        let step = self.step;
+        ((d - step).abs() > step.abs() * 0.05 + 1e-9).then_some((d, step))
+    }
+}
+
+fn step_message(mnemonic: &str, d: f64, step: f64) -> String {
+    format!("{mnemonic} steps by {d} here, but by {step} between the first two rows")
+}
+
+/// Rows of a data set read apart from its [`DataBuilder`] (on another thread, from a later stretch of
+/// the text), by the fast path only, to be appended to it in order ([`DataBuilder::absorb`]).
+pub(crate) struct FastRows {
+    cols: Vec<Vec<f64>>,
+    nulls: NullPolicy,
+    delim: Option<u8>,
+    /// The step of the data set, checked between these rows; the seam to the rows before is checked
+    /// when they are appended.
+    step: StepCheck,
+    /// Line (numbered from the start of the stretch) of the first row.
+    first_line: usize,
+    /// Rows that broke the step: the first one's line and step, and how many.
+    irregular: Option<(usize, usize, f64)>,
+}
+
+impl FastRows {
+    /// Room for `rows` more rows in every column.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        for col in &mut self.cols {
+            col.reserve(rows);
+        }
+    }
+
+    /// One line of the stretch that is neither blank nor a comment: true when it is a clean numeric row
+    /// and has been taken, false (nothing taken) when it needs the tolerant path.
+    #[inline]
+    pub(crate) fn line(&mut self, no: usize, bytes: &[u8]) -> bool {
+        if !fast_row(&mut self.cols, self.nulls, self.delim, bytes) {
+            return false;
+        }
+        if self.first_line == 0 {
+            self.first_line = no;
+        }
+        if self.step.enabled
+            && let Some(&v) = self.cols.first().and_then(|c| c.last())
+            && let Some((d, _)) = self.step.next(v)
+        {
+            match &mut self.irregular {
+                Some((_, count, _)) => *count += 1,
+                None => self.irregular = Some((no, 1, d)),
+            }
+        }
+        true
+    }
+}
+
 /// A short row waiting for the next data line (see `DataBuilder::row_tokens`).
 struct HeldRow {
     line: usize,
@@ -388,90 +458,18 @@ impl DataBuilder {
 
     /// One non-blank, non-comment line of the data section.
     pub(crate) fn line(&mut self, no: usize, bytes: &[u8], dec: &mut TextDecoder) -> Result<(), LasError> {
-        if self.seen_line && !self.wrap && !self.any_text && self.carry.is_none() && self.held.is_none() {
-            let ok = match self.delim.byte() {
-                None => self.fast_whitespace(bytes),
-                Some(d) => self.fast_delimited(bytes, d),
-            };
-            if ok {
-                self.after_row(no);
-                return Ok(());
-            }
+        if self.seen_line
+            && !self.wrap
+            && !self.any_text
+            && self.carry.is_none()
+            && self.held.is_none()
+            && fast_row(&mut self.nums, self.nulls, self.delim.byte(), bytes)
+        {
+            self.after_row(no);
+            return Ok(());
         }
         let text = dec.decode(no, bytes);
         self.slow_line(no, &text)
-    }
-
-    /// Undo the values a failed fast-path attempt pushed.
-    #[cold]
-    fn rollback(&mut self, pushed: usize) {
-        for col in self.nums.iter_mut().take(pushed) {
-            col.pop();
-        }
-    }
-
-    /// Blank-separated numbers, exactly one per curve, none of them a disguised null.
-    #[inline]
-    fn fast_whitespace(&mut self, line: &[u8]) -> bool {
-        let n = self.nums.len();
-        let null = self.nulls.header;
-        let mut c = 0;
-        let mut i = 0;
-        let len = line.len();
-        while i < len {
-            let b = line[i];
-            if b == b' ' || b == b'\t' {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < len && line[i] != b' ' && line[i] != b'\t' {
-                i += 1;
-            }
-            let Some(v) = (if c < n { number(&line[start..i]) } else { None }) else {
-                self.rollback(c);
-                return false;
-            };
-            if self.nulls.is_standard(v) {
-                self.rollback(c);
-                return false;
-            }
-            self.nums[c].push(if v == null { f64::NAN } else { v });
-            c += 1;
-        }
-        if c != n {
-            self.rollback(c);
-            return false;
-        }
-        true
-    }
-
-    /// LAS 3.0 comma- or tab-delimited numbers, blanks around them allowed.
-    #[inline]
-    fn fast_delimited(&mut self, line: &[u8], d: u8) -> bool {
-        let n = self.nums.len();
-        let null = self.nulls.header;
-        let mut c = 0;
-        let mut ok = true;
-        for field in line.split(|&b| b == d) {
-            let field = field.trim_ascii();
-            let v = if c < n { number(field) } else { None };
-            match v {
-                Some(v) if !self.nulls.is_standard(v) => {
-                    self.nums[c].push(if v == null { f64::NAN } else { v });
-                    c += 1;
-                }
-                _ => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if !ok || c != n {
-            self.rollback(c);
-            return false;
-        }
-        true
     }
 
     fn slow_line(&mut self, no: usize, text: &str) -> Result<(), LasError> {
@@ -1091,23 +1089,80 @@ impl DataBuilder {
         let Some(&v) = self.nums.first().and_then(|c| c.last()) else {
             return;
         };
-        let prev = self.step.prev;
-        self.step.prev = v;
-        if v.is_nan() || prev.is_nan() {
-            return;
-        }
-        let d = v - prev;
-        if self.step.step.is_nan() {
-            self.step.step = d;
-            return;
-        }
-        let step = self.step.step;
-        if (d - step).abs() > step.abs() * 0.05 + 1e-9 {
+        if let Some((d, step)) = self.step.next(v) {
             let m = self.mnemonic(0).to_string();
-            self.warnings.add(STEP, no, WarningKind::IrregularStep, || {
-                format!("{m} steps by {d} here, but by {step} between the first two rows")
+            self.warnings
+                .add(STEP, no, WarningKind::IrregularStep, || step_message(&m, d, step));
+        }
+    }
+
+    /// See [`DataBuilder::fast_rows`].
+    pub(crate) fn takes_fast_rows(&self) -> bool {
+        self.seen_line
+            && !self.wrap
+            && !self.any_text
+            && self.carry.is_none()
+            && self.held.is_none()
+            && self.unplaced.is_empty()
+            && !self.words_are_data
+            && (!self.step.enabled || !self.step.step.is_nan())
+    }
+
+    /// Further rows of this data set can be read apart from it, by the fast path only, and appended
+    /// later ([`DataBuilder::absorb`]) with the same result as reading them here: `None` unless every
+    /// line so far has settled what such rows would change (the delimiter and wrap mode, no text column,
+    /// nothing held or open, the index step known when it is checked). `reserve`: rows to make room for.
+    pub(crate) fn fast_rows(&self, reserve: usize) -> Option<FastRows> {
+        self.takes_fast_rows().then(|| FastRows {
+            cols: (0..self.ncols()).map(|_| Vec::with_capacity(reserve)).collect(),
+            nulls: self.nulls,
+            delim: self.delim.byte(),
+            step: StepCheck {
+                enabled: self.step.enabled,
+                prev: f64::NAN,
+                step: self.step.step,
+            },
+            first_line: 0,
+            irregular: None,
+        })
+    }
+
+    /// Appends rows read apart (see [`DataBuilder::fast_rows`]), whose line numbers start after
+    /// `line_offset`: the columns, then the index step across the seam and the rows' own step warnings,
+    /// as if every line had been read here. `false` (nothing changed) when this data set no longer takes
+    /// fast rows or the rows do not fit its columns.
+    pub(crate) fn absorb(&mut self, rows: FastRows, line_offset: usize) -> bool {
+        if rows.cols.len() != self.ncols() || !self.takes_fast_rows() {
+            return false;
+        }
+        let Some(first) = rows.cols.first().and_then(|c| c.first()).copied() else {
+            return true;
+        };
+        for (col, part) in self.nums.iter_mut().zip(&rows.cols) {
+            col.extend_from_slice(part);
+        }
+        if !self.step.enabled {
+            return true;
+        }
+        let m = self.mnemonic(0).to_string();
+        if let Some((d, step)) = self.step.next(first) {
+            let line = line_offset + rows.first_line;
+            self.warnings.add(STEP, line, WarningKind::IrregularStep, || {
+                step_message(&m, d, step)
             });
         }
+        if let Some((line, count, d)) = rows.irregular {
+            let step = self.step.step;
+            self.warnings.add_n(
+                STEP,
+                line_offset + line,
+                WarningKind::IrregularStep,
+                count,
+                || step_message(&m, d, step),
+            );
+        }
+        self.step.prev = rows.step.prev;
+        true
     }
 
     /// The finished data set and the warnings about it.
@@ -1179,6 +1234,89 @@ impl DataBuilder {
         };
         Ok((set, self.warnings.finish()))
     }
+}
+
+/// Undo the values a failed fast-path attempt pushed.
+#[cold]
+fn rollback(cols: &mut [Vec<f64>], pushed: usize) {
+    for col in cols.iter_mut().take(pushed) {
+        col.pop();
+    }
+}
+
+/// The fast path: a line of exactly one plain number per column, none of them a disguised null, pushed
+/// onto `cols`. Anything else (words, a wrong count, a standard null without a header `NULL`) returns
+/// false with nothing pushed, for the tolerant path to read.
+#[inline]
+fn fast_row(cols: &mut [Vec<f64>], nulls: NullPolicy, delim: Option<u8>, line: &[u8]) -> bool {
+    match delim {
+        None => fast_whitespace(cols, nulls, line),
+        Some(d) => fast_delimited(cols, nulls, line, d),
+    }
+}
+
+/// Blank-separated numbers, exactly one per curve.
+#[inline]
+fn fast_whitespace(cols: &mut [Vec<f64>], nulls: NullPolicy, line: &[u8]) -> bool {
+    let n = cols.len();
+    let null = nulls.header;
+    let mut c = 0;
+    let mut i = 0;
+    let len = line.len();
+    while i < len {
+        let b = line[i];
+        if b == b' ' || b == b'\t' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < len && line[i] != b' ' && line[i] != b'\t' {
+            i += 1;
+        }
+        let Some(v) = (if c < n { number(&line[start..i]) } else { None }) else {
+            rollback(cols, c);
+            return false;
+        };
+        if nulls.is_standard(v) {
+            rollback(cols, c);
+            return false;
+        }
+        cols[c].push(if v == null { f64::NAN } else { v });
+        c += 1;
+    }
+    if c != n {
+        rollback(cols, c);
+        return false;
+    }
+    true
+}
+
+/// LAS 3.0 comma- or tab-delimited numbers, blanks around them allowed.
+#[inline]
+fn fast_delimited(cols: &mut [Vec<f64>], nulls: NullPolicy, line: &[u8], d: u8) -> bool {
+    let n = cols.len();
+    let null = nulls.header;
+    let mut c = 0;
+    let mut ok = true;
+    for field in line.split(|&b| b == d) {
+        let field = field.trim_ascii();
+        let v = if c < n { number(field) } else { None };
+        match v {
+            Some(v) if !nulls.is_standard(v) => {
+                cols[c].push(if v == null { f64::NAN } else { v });
+                c += 1;
+            }
+            _ => {
+                ok = false;
+                break;
+            }
+        }
+    }
+    if !ok || c != n {
+        rollback(cols, c);
+        return false;
+    }
+    true
 }
 
 /// Unique mnemonics within a data set: an empty one becomes `UNKNOWN`, repeats become `GR:2`, `GR:3` …

@@ -16,7 +16,7 @@ use super::types::{LasError, LasErrorKind, Warning, WarningKind};
 pub(crate) const CHUNK: usize = 256 * 1024;
 
 /// How many leading bytes are looked at to decide the encoding.
-const SNIFF: usize = 4096;
+pub(crate) const SNIFF: usize = 4096;
 
 /// The encoding of the byte stream as a whole, decided from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,6 +323,74 @@ fn split_lines<R: Read>(
     }
 }
 
+/// The lines of text held in memory, as [`for_each_line`] hands them out (same numbering, terminators
+/// and length limit), one at a time, so that a caller can hand a later stretch to another thread and
+/// jump over it ([`SliceLines::skip_to`]).
+pub(crate) struct SliceLines<'a> {
+    text: &'a [u8],
+    /// Start of the next line.
+    pos: usize,
+    /// Lines handed out so far.
+    line_no: usize,
+    max_line: usize,
+}
+
+impl<'a> SliceLines<'a> {
+    pub(crate) fn new(text: &'a [u8], max_line: usize) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line_no: 0,
+            max_line,
+        }
+    }
+
+    /// Byte offset of the next line.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Lines handed out so far (the number of the last one).
+    pub(crate) fn line_no(&self) -> usize {
+        self.line_no
+    }
+
+    /// Bytes not handed out yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.text.get(self.pos..).unwrap_or(&[])
+    }
+
+    /// Continue at `pos` (a line start), with `lines` more lines counted as handed out.
+    pub(crate) fn skip_to(&mut self, pos: usize, lines: usize) {
+        self.pos = pos.min(self.text.len());
+        self.line_no += lines;
+    }
+
+    /// The next line and its number; `Ok(None)` at the end; an error at a line past the limit.
+    #[inline]
+    pub(crate) fn next_line(&mut self) -> Result<Option<(usize, &'a [u8])>, LasError> {
+        let text = self.text;
+        let start = self.pos;
+        if start >= text.len() {
+            return Ok(None);
+        }
+        let rest = &text[start..];
+        let (len, next) = match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(off) => {
+                let crlf = rest[off] == b'\r' && rest.get(off + 1) == Some(&b'\n');
+                (off, start + off + 1 + usize::from(crlf))
+            }
+            None => (rest.len(), text.len()),
+        };
+        self.line_no += 1;
+        if len > self.max_line {
+            return Err(line_too_long(self.line_no, self.max_line));
+        }
+        self.pos = next;
+        Ok(Some((self.line_no, &rest[..len])))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +403,39 @@ mod tests {
         })
         .unwrap();
         out
+    }
+
+    /// Every line the streaming splitter hands out, and the error it ends with, from `SliceLines` too.
+    #[test]
+    fn slice_lines_split_as_the_stream_does() {
+        let texts: [&[u8]; 8] = [
+            b"a\r\nb\rc\nd",
+            b"x\r\n\r\ny\r",
+            b"\n\n\r\r\n",
+            b"",
+            b"one",
+            b"1 2\n3 4\n",
+            b"ok\n12345678901\nnever",
+            b"1234567890\n1234567890",
+        ];
+        for text in texts {
+            let mut streamed = Vec::new();
+            let s_end = split_lines(text, 10, &mut |n, l| {
+                streamed.push((n, l.to_vec()));
+                Ok(())
+            });
+            let mut sliced = Vec::new();
+            let mut lines = SliceLines::new(text, 10);
+            let l_end = loop {
+                match lines.next_line() {
+                    Ok(Some((n, l))) => sliced.push((n, l.to_vec())),
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            assert_eq!(sliced, streamed, "{text:?}");
+            assert_eq!(l_end.map_err(|e| e.line), s_end.map_err(|e| e.line), "{text:?}");
+        }
     }
 
     #[test]

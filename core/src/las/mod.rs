@@ -6,7 +6,8 @@
 //! [`ReadLimits`].
 //!
 //! Layout: `input` turns bytes into lines (encodings, chunked reading), `header` reads header lines and
-//! section titles, `tokens` and `data` turn data lines into columns, `reader` drives the sections,
+//! section titles, `tokens` and `data` turn data lines into columns, `reader` drives the sections (and
+//! `split` reads one long data section on several cores),
 //! `limits` bounds what one file may cost, and `writer` writes LAS 2.0.
 
 mod data;
@@ -14,6 +15,7 @@ mod header;
 mod input;
 mod limits;
 mod reader;
+mod split;
 mod tokens;
 mod types;
 mod writer;

@@ -5,8 +5,9 @@ use std::io::Read;
 
 use super::data::{DataBuilder, DataConfig, NullPolicy, make_unique};
 use super::header::{self, HeaderLine, LOG, Role};
-use super::input::{self, TextDecoder};
+use super::input::{self, SliceLines, TextDecoder};
 use super::limits::{self, ReadLimits};
+use super::split::{self, Split};
 use super::tokens::{Delim, comma_decimal, number};
 use super::types::{
     Column, CurveInfo, DataSet, HeaderItem, LasError, LasErrorKind, LasFile, LasVersion, Section,
@@ -30,13 +31,34 @@ pub fn read_with_limits<R: Read>(reader: R, limits: ReadLimits) -> Result<LasFil
     read_sized(reader, None, limits)
 }
 
-/// Read a LAS file held in memory; see [`read_with_limits`].
+/// Read a LAS file held in memory; see [`read_with_limits`]. A long data section is read on every core
+/// (see `split`), with the same result.
 pub fn read_bytes_with_limits(bytes: &[u8], limits: ReadLimits) -> Result<LasFile, LasError> {
-    read_sized(bytes, Some(bytes.len()), limits)
+    read_slice(bytes, limits, Split::for_this_machine())
+}
+
+/// UTF-8 text held in memory, line by line from the slice, long data sections cut into stretches for
+/// other threads; UTF-16 goes through the streaming reader's transcoder.
+pub(crate) fn read_slice(bytes: &[u8], limits: ReadLimits, split: Split) -> Result<LasFile, LasError> {
+    let head = bytes.get(..input::SNIFF).unwrap_or(bytes);
+    let input::StreamEncoding::Utf8 { bom } = input::sniff(head) else {
+        return read_sized(bytes, Some(bytes.len()), limits);
+    };
+    let text = if bom { bytes.get(3..).unwrap_or(&[]) } else { bytes };
+    let mut parser = Parser::new(limits);
+    parser.input_bytes = Some(bytes.len());
+    let mut lines = SliceLines::new(text, limits.max_line_bytes);
+    while let Some((no, raw)) = lines.next_line()? {
+        parser.line(no, raw)?;
+        if split.worth_cutting(lines.rest().len()) && parser.may_read_ahead() {
+            parser.read_ahead(&mut lines, split)?;
+        }
+    }
+    parser.finish("UTF-8", None)
 }
 
 /// `input_bytes`: the input's length when known, which bounds how many rows its data can hold.
-fn read_sized<R: Read>(
+pub(crate) fn read_sized<R: Read>(
     reader: R,
     input_bytes: Option<usize>,
     limits: ReadLimits,
@@ -157,6 +179,8 @@ struct Parser {
     section_lines: usize,
     /// The whole input's length, when known (see `DataConfig::rows_bound`).
     input_bytes: Option<usize>,
+    /// The data section (its title's line) already cut into stretches (see `read_ahead`).
+    read_ahead_section: Option<usize>,
 }
 
 impl Parser {
@@ -191,6 +215,7 @@ impl Parser {
             curves: 0,
             header_bytes: 0,
             input_bytes: None,
+            read_ahead_section: None,
             section_lines: 0,
         }
     }
@@ -289,6 +314,78 @@ impl Parser {
             Current::Definition(i) => self.curve_line(no, i, text.trim()),
             Current::Data(_) | Current::Pending(_) => Ok(()),
         }
+    }
+
+    /// The data section being read takes rows read apart (see `DataBuilder::fast_rows`) and has not been
+    /// cut yet.
+    fn may_read_ahead(&self) -> bool {
+        match &self.current {
+            Current::Data(builder) => {
+                self.read_ahead_section != Some(builder.line) && builder.takes_fast_rows()
+            }
+            _ => false,
+        }
+    }
+
+    /// The data section being read, from `lines` on, in stretches read on other threads (see `split`);
+    /// this thread reads the first through `line`, then appends each of the others or reads it again.
+    fn read_ahead(&mut self, lines: &mut SliceLines<'_>, split: Split) -> Result<(), LasError> {
+        let Current::Data(builder) = &self.current else {
+            return Ok(());
+        };
+        let section = builder.line;
+        // Once per section: a stretch that stopped early is read on here, not cut again (a file whose
+        // every hundredth row needs the tolerant path would otherwise be cut at every one of them).
+        self.read_ahead_section = Some(section);
+        let rest = lines.rest();
+        let base = lines.pos();
+        let cuts = split::cut(rest, split.parts(rest.len()));
+        let mut stretches = Vec::with_capacity(cuts.len());
+        for pair in cuts.windows(2) {
+            let (Some(text), Some(rows)) = (rest.get(pair[0]..pair[1]), builder.fast_rows(0)) else {
+                return Ok(());
+            };
+            stretches.push((text, rows));
+        }
+        if stretches.is_empty() {
+            return Ok(());
+        }
+        let max_line = self.limits.max_line_bytes;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = stretches
+                .into_iter()
+                .map(|(text, rows)| {
+                    // A thread that cannot start (wasm32) leaves its stretch to this one.
+                    std::thread::Builder::new()
+                        .name("las-stretch".to_string())
+                        .spawn_scoped(scope, move || split::read_stretch(rows, text, max_line))
+                        .ok()
+                })
+                .collect();
+            for (handle, &start) in handles.into_iter().zip(&cuts) {
+                let start = base + start;
+                while lines.pos() < start {
+                    let Some((no, raw)) = lines.next_line()? else {
+                        break;
+                    };
+                    self.line(no, raw)?;
+                }
+                let Some(stretch) = handle.and_then(|h| h.join().ok()) else {
+                    continue;
+                };
+                let offset = lines.line_no();
+                if lines.pos() == start
+                    && let Current::Data(builder) = &mut self.current
+                    && builder.line == section
+                    && builder.absorb(stretch.rows, offset)
+                {
+                    lines.skip_to(start + stretch.consumed, stretch.lines);
+                    #[cfg(test)]
+                    split::APPENDED.with(|n| n.set(n.get() + 1));
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Text before the first `~` section.

@@ -189,7 +189,7 @@ fn hash_digits(content_hash: &str, n: usize) -> String {
 impl WellId {
     /// A stable well id from a LAS header, never failing.
     ///
-    /// 1. The UWI/API value if usable — as found (leading zeros kept), with every character outside
+    /// 1. The UWI if usable, else the API number — as found (leading zeros kept), with every character outside
     ///    `[A-Za-z0-9._-]` mapped to `_` and repeats collapsed: `100/10-16-039-03W5/00` →
     ///    `100_10-16-039-03W5_00`. DLS separators are deliberately *not* stripped the LAS way: mapping is
     ///    one simple rule for every country and keeps the id readable.
@@ -198,8 +198,15 @@ impl WellId {
     ///
     /// Placeholders (`N/A`, `UNKNOWN`, `NONE`, `-999.25`, all zeros, blank …) count as absent. Since
     /// every input is read from the file's bytes, the same bytes always give the same id.
-    pub fn derive(uwi: Option<&str>, well_name: Option<&str>, content_hash: &str) -> WellId {
-        let from_header = uwi.and_then(slug).or_else(|| well_name.and_then(slug));
+    pub fn derive(
+        uwi: Option<&str>,
+        api: Option<&str>,
+        well_name: Option<&str>,
+        content_hash: &str,
+    ) -> WellId {
+        let from_header = [uwi, api, well_name]
+            .into_iter()
+            .find_map(|text| text.and_then(slug));
         WellId(from_header.unwrap_or_else(|| format!("well-{}", hash_digits(content_hash, WELL_HASH_DIGITS))))
     }
 }

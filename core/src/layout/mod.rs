@@ -479,7 +479,7 @@ mod tests {
     fn renders_the_design_layout() {
         let l = Layout::new("/data/mudrock/").unwrap();
         let pr = p("north-sea");
-        let w = WellId::derive(None, Some("15/9-F-11 A"), "ab");
+        let w = WellId::derive(None, None, Some("15/9-F-11 A"), "ab");
         assert_eq!(w.as_str(), "15_9-F-11_A");
         let log = LogId::derive(&"ab".repeat(32), None);
         assert_eq!(l.project_root(&pr), "data/mudrock/north-sea/");
@@ -546,24 +546,36 @@ mod tests {
     #[test]
     fn derives_well_ids() {
         assert_eq!(
-            WellId::derive(Some("100/10-16-039-03W5/00"), None, "").as_str(),
+            WellId::derive(Some("100/10-16-039-03W5/00"), None, None, "").as_str(),
             "100_10-16-039-03W5_00"
         );
         assert_eq!(
-            WellId::derive(Some("05-001-31331-0000"), Some("X"), "").as_str(),
+            WellId::derive(Some("05-001-31331-0000"), None, Some("X"), "").as_str(),
             "05-001-31331-0000"
         );
-        assert_eq!(WellId::derive(Some("  "), Some("A  10"), "").as_str(), "A_10");
         assert_eq!(
-            WellId::derive(Some("N/A"), Some("UNKNOWN"), "DEADbeef0011aa").as_str(),
+            WellId::derive(Some("  "), None, Some("A  10"), "").as_str(),
+            "A_10"
+        );
+        assert_eq!(
+            WellId::derive(Some("N/A"), None, Some("UNKNOWN"), "DEADbeef0011aa").as_str(),
             "well-deadbeef0011"
         );
         assert_eq!(
-            WellId::derive(Some("0000000000"), None, "").as_str(),
+            WellId::derive(Some("0000000000"), None, None, "").as_str(),
             "well-unknown"
         );
-        assert_eq!(WellId::derive(Some("Ålesund"), None, "").as_str(), "lesund");
-        assert_eq!(WellId::derive(Some("..//.."), None, "12").as_str(), "well-12");
+        assert_eq!(WellId::derive(Some("Ålesund"), None, None, "").as_str(), "lesund");
+        assert_eq!(
+            WellId::derive(Some("..//.."), None, None, "12").as_str(),
+            "well-12"
+        );
+        // No usable UWI: the API number, before the name.
+        assert_eq!(
+            WellId::derive(Some("N/A"), Some("42-501-20130"), Some("A 10"), "").as_str(),
+            "42-501-20130"
+        );
+        assert_eq!(WellId::derive(None, Some(" "), Some("A 10"), "").as_str(), "A_10");
     }
 
     #[test]

@@ -168,6 +168,12 @@ impl<'a> Items<'a> {
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     }
+    /// An identifier (UWI, API) as found, unless it is the file's NULL value written in its place: a
+    /// `-999.25` UWI would make every well that has none one well.
+    fn identifier(&self, name: &str) -> Option<String> {
+        self.text(&[name])
+            .filter(|v| parse_header_number(v).is_none_or(|n| !self.is_null(n)))
+    }
     /// A number that is not the NULL value (nor -999.25, the customary NULL even where `NULL` says
     /// otherwise).
     fn number(&self, names: &[&str]) -> Option<(f64, &'a HeaderItem)> {
@@ -217,8 +223,8 @@ impl WellHeader {
         let (location, location_issue) = location(&w);
         WellHeader {
             name: w.text(&["WELL"]),
-            uwi: w.text(&["UWI"]),
-            api: w.text(&["API"]),
+            uwi: w.identifier("UWI"),
+            api: w.identifier("API"),
             company: w.text(&["COMP"]),
             field: w.text(&["FLD"]),
             country: w.text(COUNTRY),

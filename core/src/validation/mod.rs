@@ -92,7 +92,26 @@ pub fn check_file(las: &mut LasFile, registry: &Registry, sha256: &str, known_lo
             ),
         });
     }
-    let well_id = WellId::derive(header.uwi.as_deref(), header.name.as_deref(), sha256);
+    for (mnemonic, kept) in [("UWI", &header.uwi), ("API", &header.api)] {
+        if kept.is_none()
+            && let Some(found) = las.well_value(mnemonic).map(str::trim).filter(|v| !v.is_empty())
+        {
+            notes.push(Note {
+                source: "header".to_owned(),
+                line: None,
+                message: format!(
+                    "{mnemonic} {found} is the file's NULL value, not an identifier: the well is not \
+                     identified by it"
+                ),
+            });
+        }
+    }
+    let well_id = WellId::derive(
+        header.uwi.as_deref(),
+        header.api.as_deref(),
+        header.name.as_deref(),
+        sha256,
+    );
     let outcome = registry.run(&Subject {
         las,
         well_id: well_id.as_str(),
@@ -215,6 +234,7 @@ impl Registry {
         Registry {
             checks: vec![
                 Box::new(EmptyData),
+                Box::new(IndexColumn),
                 Box::new(DepthOrder),
                 Box::new(StepMatchesHeader),
                 Box::new(AllNull),
@@ -297,6 +317,81 @@ impl Check for EmptyData {
             return Vec::new();
         };
         vec![problem]
+    }
+}
+
+/// The curve list against the data: when the first column does not run from STRT to STOP but another
+/// column does, the `~Curve` section's order (or count) differs from the data's and every column would
+/// be stored under another curve's name. Which name belongs to which column is not in the file, so the
+/// file is refused, naming the column that looks like the index.
+struct IndexColumn;
+
+impl IndexColumn {
+    /// The first and last values of a column that has any.
+    fn ends(column: &Column) -> Option<(f64, f64)> {
+        let values = column.as_numeric()?;
+        let first = values.iter().copied().find(|v| v.is_finite())?;
+        let last = values.iter().copied().rev().find(|v| v.is_finite())?;
+        Some((first, last))
+    }
+}
+
+impl Check for IndexColumn {
+    fn name(&self) -> &'static str {
+        "index_column"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn run(&self, s: &Subject<'_>, _: &ValidationConfig) -> Vec<String> {
+        let log = &s.las.log;
+        let header = |m: &str| {
+            s.las
+                .well_value(m)
+                .and_then(crate::model::parse_header_number)
+                .filter(|v| s.las.null_value.is_none_or(|n| *v != n) && *v != -999.25)
+        };
+        let (Some(strt), Some(stop)) = (header("STRT"), header("STOP")) else {
+            return Vec::new();
+        };
+        if strt == stop {
+            return Vec::new();
+        }
+        // Half a step of slack, at least a millionth of the range: headers round.
+        let step = header("STEP").map_or(0.0, f64::abs);
+        let slack = (step / 2.0).max((stop - strt).abs() * 1e-6);
+        let spans = |c: &Column| {
+            Self::ends(c).is_some_and(|(a, b)| (a - strt).abs() <= slack && (b - stop).abs() <= slack)
+        };
+        let Some(index) = log.columns.first() else {
+            return Vec::new();
+        };
+        if spans(index) {
+            return Vec::new();
+        }
+        let matching: Vec<usize> = (1..log.columns.len())
+            .filter(|&c| log.columns.get(c).is_some_and(spans))
+            .collect();
+        let [column] = matching[..] else {
+            return Vec::new();
+        };
+        let (Some(first), Some(named)) = (log.curves.first(), log.curves.get(column)) else {
+            return Vec::new();
+        };
+        let shown = Self::ends(index).map_or("no numbers".to_owned(), |(a, b)| {
+            format!("from {} to {}", num(a), num(b))
+        });
+        vec![format!(
+            "the curve list does not match the data: data column {} (named {} by ~Curve) runs from STRT {} \
+             to STOP {} and looks like the index, while the first column (named {}) runs {shown}; the \
+             ~Curve section lists the curves in another order (or number) than the data holds them: fix \
+             the ~Curve section",
+            column + 1,
+            named.mnemonic,
+            num(strt),
+            num(stop),
+            first.mnemonic,
+        )]
     }
 }
 
@@ -579,6 +674,7 @@ mod tests {
             Registry::standard().names(),
             [
                 "empty_data",
+                "index_column",
                 "depth_order",
                 "step",
                 "all_null",
@@ -587,6 +683,69 @@ mod tests {
                 "duplicate_well"
             ]
         );
+    }
+
+    #[test]
+    fn an_identifier_written_as_the_null_value_is_none_and_the_api_number_identifies_the_well() {
+        let file = |null: &str, uwi: &str, api: &str| {
+            let text = format!(
+                "~V\n VERS. 2.0 :\n WRAP. NO :\n~W\n NULL. {null} :\n WELL. A-10 :\n UWI. {uwi} :\n \
+                 API. {api} :\n~C\n DEPT.M :\n GR.GAPI :\n~A\n1 10\n2 20\n"
+            );
+            let mut las = read_bytes(text.as_bytes()).unwrap();
+            check_file(&mut las, &Registry::standard(), "ab12", &[])
+        };
+        // Two files of one well: one with no UWI, one with the NULL value in its place.
+        let blank = file("-999.25", "", "42-501-20130");
+        let null = file("-9999", "-9999", "42-501-20130");
+        assert_eq!(blank.well_id.as_str(), "42-501-20130");
+        assert_eq!(null.well_id, blank.well_id);
+        assert_eq!(null.header.uwi, None);
+        let note = null.notes.iter().find(|n| n.message.starts_with("UWI -9999"));
+        assert!(note.is_some_and(|n| n.source == "header"), "{:?}", null.notes);
+        // A NULL API number is none either: the well name is what is left.
+        let neither = file("-9999", "-9999.0", "-9999");
+        assert_eq!(neither.well_id.as_str(), "A-10");
+        assert_eq!((neither.header.uwi, neither.header.api), (None, None));
+        // A real UWI stays first.
+        assert_eq!(
+            file("-9999", "05-001-31331-0000", "42-501-20130")
+                .well_id
+                .as_str(),
+            "05-001-31331-0000"
+        );
+    }
+
+    #[test]
+    fn a_curve_list_in_another_order_than_the_data_is_refused_naming_the_index_column() {
+        let file = |curves: &str, data: &str| {
+            let text = format!(
+                "~V\n VERS. 2.0 :\n WRAP. NO :\n~W\n STRT.M 1000 :\n STOP.M 1001 :\n STEP.M 0.5 :\n \
+                 NULL. -999.25 :\n~C\n{curves}~A\n{data}"
+            );
+            read_bytes(text.as_bytes()).unwrap()
+        };
+        // ~Curve says DEPT GR RHOB; the data holds GR RHOB DEPT.
+        let swapped = file(
+            " DEPT.M :\n GR.GAPI :\n RHOB.G/C3 :\n",
+            "45 2.31 1000\n50 2.35 1000.5\n55 2.40 1001\n",
+        );
+        let outcome = run(&swapped, &[]);
+        let found: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.check == "index_column")
+            .collect();
+        assert_eq!(found.len(), 1, "{outcome:?}");
+        let m = &found[0].message;
+        assert!(m.contains("data column 3 (named RHOB"), "{m}");
+        assert!(m.contains("first column (named DEPT) runs from 45 to 55"), "{m}");
+        assert!(outcome.is_rejected());
+        // In order: nothing; a header STRT/STOP that no column matches is the reader's warning, not this.
+        let fine = file(" DEPT.M :\n GR.GAPI :\n", "1000 45\n1000.5 50\n1001 55\n");
+        assert!(run(&fine, &[]).findings.is_empty());
+        let off = file(" DEPT.M :\n GR.GAPI :\n", "2000 45\n2000.5 50\n2001 55\n");
+        assert!(!checks(&run(&off, &[])).contains(&("index_column", Severity::Error)));
     }
 
     #[test]

@@ -442,6 +442,7 @@ mod real_files {
             };
             let well = mudrock_core::layout::WellId::derive(
                 las.well_value("UWI"),
+                las.well_value("API"),
                 las.well_value("WELL"),
                 "0123456789abcdef",
             );

@@ -570,3 +570,25 @@ fn las3_numbered_data_sets_get_their_numbered_parameters() {
         .collect();
     assert_eq!(titles, vec!["Parameter", "IQ_Las_Parameter"]);
 }
+
+/// The curve-list check (`index_column`) refuses a file only when another column runs from STRT to
+/// STOP while the first does not; no real file of the data set is like that, so none is refused by it.
+#[test]
+fn no_real_file_is_refused_for_its_curve_list() {
+    use mudrock_core::validation::{Registry, check_file};
+    let dir = las_dir();
+    let mut checked = 0;
+    let mut refused = Vec::new();
+    for path in all_files(&dir) {
+        let Ok(mut las) = las::read_bytes(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        checked += 1;
+        let verdict = check_file(&mut las, &Registry::standard(), "0123456789abcdef", &[]);
+        if let Some(reason) = verdict.rejection.filter(|r| r.contains("[index_column]")) {
+            refused.push(format!("{}: {reason}", rel_path(&dir, &path)));
+        }
+    }
+    assert!(checked > 100, "only {checked} files read");
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
+}

@@ -121,9 +121,9 @@ proptest! {
         hash in near_id(),
         data_set in proptest::option::of(near_id()),
     ) {
-        let w = WellId::derive(uwi.as_deref(), name.as_deref(), &hash);
+        let w = WellId::derive(uwi.as_deref(), None, name.as_deref(), &hash);
         prop_assert!(WellId::new(w.as_str()).is_ok(), "{:?}", w);
-        prop_assert_eq!(&w, &WellId::derive(uwi.as_deref(), name.as_deref(), &hash));
+        prop_assert_eq!(&w, &WellId::derive(uwi.as_deref(), None, name.as_deref(), &hash));
         let log = LogId::derive(&hash, data_set.as_deref());
         prop_assert!(LogId::new(log.as_str()).is_ok(), "{:?}", log);
         prop_assert_eq!(&log, &LogId::derive(&hash, data_set.as_deref()));

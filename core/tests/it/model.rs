@@ -138,8 +138,8 @@ fn mojibake_dms_and_elevations() {
     assert_eq!(loc.raw_lat, "45∞ 39' 26.518\" N");
     assert_eq!(loc.confidence, LocationConfidence::Medium);
     assert_eq!(h.country.as_deref(), Some("Canada"));
-    // Kept exactly as found, even a placeholder: the catalog shows what the file says.
-    assert_eq!(h.uwi.as_deref(), Some("-999.25"));
+    // Identifiers are kept exactly as found, but the NULL value in the UWI's place is none.
+    assert_eq!(h.uwi, None);
     assert_eq!(h.api.as_deref(), Some("435655"));
     assert_eq!(h.elevations.kelly_bushing.as_ref().unwrap().value, 123.0);
     assert_eq!(
@@ -394,10 +394,10 @@ mod real_files {
         let loc = h.location.unwrap();
         assert!((loc.latitude - (45.0 + 39.0 / 60.0 + 26.518 / 3600.0)).abs() < 1e-9);
         assert!((loc.longitude + (64.0 + 51.347 / 3600.0)).abs() < 1e-9);
-        assert_eq!(h.uwi.as_deref(), Some("-999.25"));
-        // The placeholder UWI falls through to the well name.
-        let id = WellId::derive(h.uwi.as_deref(), h.name.as_deref(), "");
-        assert_eq!(id.as_str(), "Eastrock_Lauren_1");
+        // `UWI . -999.25` (the file's NULL) is no identifier: the API number identifies the well.
+        assert_eq!(h.uwi, None);
+        let id = WellId::derive(h.uwi.as_deref(), h.api.as_deref(), h.name.as_deref(), "");
+        assert_eq!(id.as_str(), "435655");
     }
 
     #[test]
