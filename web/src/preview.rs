@@ -81,11 +81,21 @@ mod tests {
 
     #[test]
     fn preview_gives_the_servers_verdict() {
-        // Depth goes down then up again: the server refuses it (depth_order), so the preview says so.
+        // Depth goes back once: the server keeps every sample in depth order and names the row that went
+        // back (depth_order), so the preview says so.
         let spliced = b"~VERSION INFORMATION\n VERS. 2.0 :\n WRAP. NO :\n~WELL INFORMATION\n STRT.M 100 :\n STOP.M 101 :\n STEP.M 0 :\n NULL. -999.25 :\n WELL. W :\n~CURVE INFORMATION\n DEPT.M :\n GR.GAPI :\n~A\n100 1\n101 2\n100.5 3\n101.5 4\n";
         let p = las_preview(spliced).unwrap();
-        let rejection = p.rejection.expect("refused");
-        assert!(rejection.contains("depth_order"), "{rejection}");
+        assert_eq!(p.rejection, None);
+        let said: Vec<_> = p.warnings.iter().filter(|n| n.source == "depth_order").collect();
+        assert!(
+            said.first().is_some_and(|n| n.message.contains("data row 3")),
+            "{:?}",
+            p.warnings
+        );
+        // A curve list in another order than the data: refused, naming the column that looks like the index.
+        let swapped = b"~VERSION INFORMATION\n VERS. 2.0 :\n WRAP. NO :\n~WELL INFORMATION\n STRT.M 100 :\n STOP.M 101 :\n STEP.M 0.5 :\n NULL. -999.25 :\n WELL. W :\n~CURVE INFORMATION\n DEPT.M :\n GR.GAPI :\n~A\n45 100\n50 100.5\n55 101\n";
+        let rejection = las_preview(swapped).unwrap().rejection.expect("refused");
+        assert!(rejection.contains("data column 2 (named GR"), "{rejection}");
         // A row repeated exactly is repaired, and the repair is said.
         let repeated = b"~VERSION INFORMATION\n VERS. 2.0 :\n WRAP. NO :\n~WELL INFORMATION\n STRT.M 100 :\n STOP.M 101 :\n STEP.M 0.5 :\n NULL. -999.25 :\n WELL. W :\n~CURVE INFORMATION\n DEPT.M :\n GR.GAPI :\n~A\n100 1\n100.5 2\n100.5 2\n101 3\n";
         let p = las_preview(repeated).unwrap();

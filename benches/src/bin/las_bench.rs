@@ -1,9 +1,11 @@
 //! Times one LAS engine on one file and prints one JSON line (run by benches/las_compare.py, one process
 //! per engine and file so that peak memory is the engine's own).
 //!
-//!   las_bench <mudrock|mudrock-ingest|las_rs> FILE [REPEATS]
+//!   las_bench <mudrock|mudrock-bytes|mudrock-ingest|las_rs> FILE [REPEATS]
 //!
-//! `mudrock` = core's streaming reader from the file; `mudrock-ingest` = read + Arrow + Parquet (zstd, page
+//! `mudrock` = core's streaming reader from the file; `mudrock-bytes` = the file read into memory, then
+//! core's reader of bytes held in memory, which cuts a long data section into stretches read on every
+//! core (what an ingest does); `mudrock-ingest` = read + Arrow + Parquet (zstd, page
 //! index) in memory, i.e. the CPU work of an ingest; `las_rs` = the las_rs crate's `read_file`.
 
 use std::time::Instant;
@@ -22,6 +24,15 @@ fn run_once(engine: &str, path: &str) -> Result<Shape> {
     match engine {
         "mudrock" => {
             let las = las::read(std::fs::File::open(path)?).with_context(|| path.to_owned())?;
+            Ok(Shape {
+                rows: las.log.rows(),
+                curves: las.log.curves.len(),
+                extra_bytes: 0,
+            })
+        }
+        "mudrock-bytes" => {
+            let bytes = std::fs::read(path)?;
+            let las = las::read_bytes(&bytes).with_context(|| path.to_owned())?;
             Ok(Shape {
                 rows: las.log.rows(),
                 curves: las.log.curves.len(),
@@ -51,14 +62,14 @@ fn run_once(engine: &str, path: &str) -> Result<Shape> {
                 extra_bytes: 0,
             })
         }
-        other => bail!("unknown engine {other:?} (mudrock, mudrock-ingest, las_rs)"),
+        other => bail!("unknown engine {other:?} (mudrock, mudrock-bytes, mudrock-ingest, las_rs)"),
     }
 }
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(engine), Some(path)) = (args.get(1), args.get(2)) else {
-        bail!("usage: las_bench <mudrock|mudrock-ingest|las_rs> FILE [REPEATS]");
+        bail!("usage: las_bench <mudrock|mudrock-bytes|mudrock-ingest|las_rs> FILE [REPEATS]");
     };
     let repeats: usize = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(5).max(1);
     let bytes = std::fs::metadata(path)?.len() as f64;

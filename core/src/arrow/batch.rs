@@ -16,7 +16,7 @@ use super::{
     SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER, SCHEMA_SOURCE_SHA256,
     SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN, is_key_column,
 };
-use crate::las::{Column, CurveInfo, LasFile, LasVersion};
+use crate::las::{Column, CurveInfo, LasFile, LasVersion, Section, SectionKind};
 use crate::layout::{LogId, WellId};
 use crate::model::{CurveMeta, ResolvedBy, WellHeader};
 
@@ -242,7 +242,7 @@ fn build_batch(
         (SCHEMA_INDEX_UNIT.to_owned(), index_info.unit.clone()),
         (SCHEMA_SOURCE_ORDER.to_owned(), source_order.as_str().to_owned()),
         (SCHEMA_WARNING_COUNT.to_owned(), las.warnings.len().to_string()),
-        (SCHEMA_HEADER.to_owned(), serde_json::to_string(&las.sections)?),
+        (SCHEMA_HEADER.to_owned(), header_json(las)?),
         (SCHEMA_WELL_HEADER.to_owned(), serde_json::to_string(&header)?),
     ]);
     if let Some(n) = las.null_value {
@@ -258,12 +258,33 @@ fn build_batch(
     Ok(RecordBatch::try_new(schema, arrays)?)
 }
 
+/// The header sections as JSON, the log's own parameters (LAS 3.0 `~Log_Parameter`, which the reader
+/// keeps with the data set) as one more `~Parameter` section: the header is all in one place, and a LAS
+/// 2.0 file made from the stored log has them in its `~P`.
+fn header_json(las: &LasFile) -> Result<String, ConvertError> {
+    if las.log.parameters.is_empty() {
+        return Ok(serde_json::to_string(&las.sections)?);
+    }
+    let mut sections = las.sections.clone();
+    sections.push(Section {
+        title: format!("{}_Parameter", las.log.name),
+        kind: SectionKind::Parameter,
+        items: las.log.parameters.clone(),
+        text: Vec::new(),
+        line: 0,
+    });
+    Ok(serde_json::to_string(&sections)?)
+}
+
 /// The stored column names: the index becomes [`DEPTH_COLUMN`] (or [`TIME_COLUMN`] for a time index)
 /// whatever the file called it (DEPT, DEPTH, MD …), so that one table spans every well; the file's own
-/// mnemonic stays in the field metadata. Curves keep their mnemonics; one that would collide with the
-/// index's new name gets a `:N` suffix as the reader does for duplicates.
-fn column_names(curves: &[CurveInfo]) -> Vec<String> {
-    let mut names: Vec<String> = curves.iter().map(|c| c.mnemonic.clone()).collect();
+/// mnemonic stays in the field metadata. Curves keep their mnemonics, but for a `.`, which a table's
+/// column name cannot hold (Iceberg reads it as a path into a nested field): each becomes `_`, and
+/// trailing ones go (`Cond.` → `Cond`, `I. Res.` → `I_ Res`). A name that would then collide with
+/// another, or with the index's or a key column's name, gets a `:N` suffix as the reader does for
+/// duplicates.
+pub fn column_names(curves: &[CurveInfo]) -> Vec<String> {
+    let mut names: Vec<String> = curves.iter().map(|c| column_name(&c.mnemonic)).collect();
     let Some(index) = curves.first() else {
         return names;
     };
@@ -275,16 +296,33 @@ fn column_names(curves: &[CurveInfo]) -> Vec<String> {
     };
     names[0] = index_name.to_owned();
     for i in 1..names.len() {
-        if names[i] == index_name || is_key_column(&names[i]) {
+        let clash = |n: &str| {
+            n == index_name
+                || is_key_column(n)
+                || names[1..i].iter().any(|earlier| earlier.eq_ignore_ascii_case(n))
+        };
+        if clash(&names[i]) {
             let taken = names[i].clone();
             let mut k = 2;
-            while names.contains(&format!("{taken}:{k}")) {
+            while clash(&format!("{taken}:{k}")) || names.contains(&format!("{taken}:{k}")) {
                 k += 1;
             }
             names[i] = format!("{taken}:{k}");
         }
     }
     names
+}
+
+/// A mnemonic as a column name (see [`column_names`]).
+fn column_name(mnemonic: &str) -> String {
+    if !mnemonic.contains('.') {
+        return mnemonic.to_owned();
+    }
+    let mapped = mnemonic.replace('.', "_");
+    match mapped.trim_end_matches('_') {
+        "" => mapped,
+        trimmed => trimmed.to_owned(),
+    }
 }
 
 /// `batch` (a log as [`las_to_record_batch_with`] makes it) with the key columns
@@ -358,5 +396,34 @@ mod tests {
         assert_eq!(order_of(&[3.0, 2.0, 2.0]), DepthOrder::Decreasing);
         assert_eq!(order_of(&[1.0, 3.0, 2.0]), DepthOrder::Unordered);
         assert_eq!(order_of(&[1.0, f64::NAN]), DepthOrder::NullIndex);
+    }
+
+    #[test]
+    fn a_dot_in_a_mnemonic_is_mapped_for_the_table_without_clashing() {
+        let curves: Vec<CurveInfo> = ["DEPT", "Cond.", "Cond", "I. Res.", "GR", "well_id", "..", "depth"]
+            .iter()
+            .map(|m| CurveInfo {
+                mnemonic: (*m).to_owned(),
+                original_mnemonic: (*m).to_owned(),
+                unit: String::new(),
+                value: String::new(),
+                description: String::new(),
+                line: 0,
+            })
+            .collect();
+        assert_eq!(
+            column_names(&curves),
+            [
+                "depth",
+                "Cond",
+                "Cond:2",
+                "I_ Res",
+                "GR",
+                "well_id:2",
+                "__",
+                "depth:2"
+            ]
+        );
+        assert!(column_names(&curves).iter().all(|n| !n.contains('.')));
     }
 }

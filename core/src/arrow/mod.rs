@@ -6,7 +6,8 @@
 //! well travels with the data as metadata, under the keys below (all prefixed `mudrock.`).
 //!
 //! Field metadata (every field):
-//! - [`FIELD_MNEMONIC`] `mudrock.mnemonic` — the column name (unique; the reader renames duplicates `GR:2`)
+//! - [`FIELD_MNEMONIC`] `mudrock.mnemonic` — the curve's mnemonic, unique (the reader renames duplicates
+//!   `GR:2`); the column's name too, but where a `.` had to go ([`column_names`]: `Cond.` is column `Cond`)
 //! - [`FIELD_ORIGINAL_MNEMONIC`] `mudrock.original_mnemonic` — as in the file
 //! - [`FIELD_UNIT`] `mudrock.unit` — as in the file (may be empty)
 //! - [`FIELD_CANONICAL_UNIT`] `mudrock.canonical_unit` — registry symbol (`g/cm3`), absent when unknown
@@ -45,13 +46,15 @@
 //! of these names is stored as `well_id:2` (as a curve named like the index is).
 
 mod batch;
+mod las_out;
 #[cfg(feature = "parquet")]
 mod parquet;
 
 pub use batch::{
-    BatchOptions, DepthOrder, append_key_columns, depth_order, las_into_record_batch_with,
+    BatchOptions, DepthOrder, append_key_columns, column_names, depth_order, las_into_record_batch_with,
     las_to_record_batch, las_to_record_batch_with,
 };
+pub use las_out::record_batch_to_las;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetOptions, read_parquet, write_parquet, write_parquet_to};
 

@@ -1,9 +1,9 @@
 //! The in-memory shape of a LAS file, as the reader returns it and the writer takes it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// LAS version as declared in `~V VERS` (or inferred, with a warning, when missing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LasVersion {
     V1_2,
     V2_0,
@@ -15,7 +15,7 @@ pub enum LasVersion {
 /// All four parts are kept exactly as found (trimmed of surrounding blanks): identity fields such as
 /// UWI/API keep their leading zeros. For LAS 1.2 `~W`, where value and description are swapped on
 /// many lines, the reader puts the value back into `value` and records a warning.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeaderItem {
     pub mnemonic: String,
     pub unit: String,
@@ -27,7 +27,7 @@ pub struct HeaderItem {
 
 /// What a header section is for. LAS 3.0 names sections freely (`~Tops_Parameter`); the kind is
 /// derived from the name's first letter / suffix as the spec says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SectionKind {
     Version,
     Well,
@@ -42,7 +42,7 @@ pub enum SectionKind {
 }
 
 /// A header section other than the curve definitions of a data set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// The title as written after `~`, trimmed (e.g. `VERSION INFORMATION`, `Well`, `Tops_Parameter`).
     pub title: String,

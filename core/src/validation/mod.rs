@@ -25,6 +25,7 @@
 //!   the catalogs. Nothing is overwritten or lost; one warning per file names the earlier files so a
 //!   person can delete the one that is wrong.
 
+pub mod order;
 pub mod repair;
 
 use crate::las::{Column, LasFile};
@@ -73,6 +74,15 @@ pub fn check_file(las: &mut LasFile, registry: &Registry, sha256: &str, known_lo
         line: None,
         message,
     }));
+    notes.extend(
+        order::apply(las, registry.config().depth_order)
+            .into_iter()
+            .map(|message| Note {
+                source: "depth_order".to_owned(),
+                line: None,
+                message,
+            }),
+    );
     let header = WellHeader::from_las(las);
     if let Some(issue) = &header.location_issue {
         notes.push(Note {
@@ -120,7 +130,7 @@ pub fn check_file(las: &mut LasFile, registry: &Registry, sha256: &str, known_lo
     });
     notes.extend(outcome.warnings().map(|f| Note {
         source: f.check.clone(),
-        line: None,
+        line: f.line,
         message: f.message.clone(),
     }));
     let rejection = outcome.is_rejected().then(|| {
@@ -153,6 +163,9 @@ pub struct Finding {
     pub check: String,
     pub severity: Severity,
     pub message: String,
+    /// The line of the file it is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 /// Thresholds of the standard checks.
@@ -162,6 +175,8 @@ pub struct ValidationConfig {
     pub null_ratio_warning: f64,
     /// Relative difference between header STEP and the data's median step that is still fine.
     pub step_tolerance: f64,
+    /// What to do with rows out of depth order ([`order::apply`], before the checks).
+    pub depth_order: order::DepthOrderPolicy,
 }
 
 impl Default for ValidationConfig {
@@ -169,6 +184,7 @@ impl Default for ValidationConfig {
         ValidationConfig {
             null_ratio_warning: 0.5,
             step_tolerance: 0.01,
+            depth_order: order::DepthOrderPolicy::default(),
         }
     }
 }
@@ -198,6 +214,15 @@ pub trait Check: Send + Sync {
     fn name(&self) -> &'static str;
     fn severity(&self) -> Severity;
     fn run(&self, subject: &Subject<'_>, config: &ValidationConfig) -> Vec<String>;
+    /// [`Check::run`] with the line each message is about, for a check whose findings are about one
+    /// line of the file (a curve's definition): the report's structured `line` field.
+    fn run_with_lines(
+        &self,
+        subject: &Subject<'_>,
+        config: &ValidationConfig,
+    ) -> Vec<(String, Option<usize>)> {
+        self.run(subject, config).into_iter().map(|m| (m, None)).collect()
+    }
 }
 
 /// The checks to run, in order, with their thresholds.
@@ -246,6 +271,10 @@ impl Registry {
         }
     }
 
+    pub fn config(&self) -> &ValidationConfig {
+        &self.config
+    }
+
     pub fn names(&self) -> Vec<&'static str> {
         self.checks.iter().map(|c| c.name()).collect()
     }
@@ -255,12 +284,13 @@ impl Registry {
     pub fn run(&self, subject: &Subject<'_>) -> Outcome {
         let mut findings = Vec::new();
         for check in &self.checks {
-            let messages = check.run(subject, &self.config);
+            let messages = check.run_with_lines(subject, &self.config);
             let stop = check.name() == EmptyData.name() && !messages.is_empty();
-            findings.extend(messages.into_iter().map(|message| Finding {
+            findings.extend(messages.into_iter().map(|(message, line)| Finding {
                 check: check.name().to_owned(),
                 severity: check.severity(),
                 message,
+                line,
             }));
             if stop {
                 break;
@@ -404,7 +434,7 @@ impl Check for DepthOrder {
     fn severity(&self) -> Severity {
         Severity::Error
     }
-    fn run(&self, s: &Subject<'_>, _: &ValidationConfig) -> Vec<String> {
+    fn run(&self, s: &Subject<'_>, config: &ValidationConfig) -> Vec<String> {
         let Some(curve) = s.las.log.curves.first() else {
             return Vec::new();
         };
@@ -420,13 +450,17 @@ impl Check for DepthOrder {
                 row + 1
             )];
         }
+        // Rows out of order were sorted or dropped as the user chose (`order::apply`), and said so.
+        if config.depth_order != order::DepthOrderPolicy::Reject {
+            return Vec::new();
+        }
         let mut direction = 0.0f64;
         for (i, pair) in depth.windows(2).enumerate() {
             let delta = pair[1] - pair[0];
             if delta == 0.0 {
                 return vec![format!(
                     "{name} {} repeats at data rows {} and {} with different values: two samples at one \
-                     depth are ambiguous; remove one or split the passes into separate files",
+                     depth are ambiguous (--on-depth-order sort keeps both, keep-first the first)",
                     num(pair[0]),
                     i + 1,
                     i + 2
@@ -441,8 +475,8 @@ impl Check for DepthOrder {
                     "decreasing"
                 };
                 return vec![format!(
-                    "{name} stops {was} at data row {} ({} after {}): the rows are not in depth order; \
-                     split spliced passes into separate files",
+                    "{name} stops {was} at data row {} ({} after {}): the rows are not in depth order \
+                     (--on-depth-order sort keeps every sample in depth order, keep-first the first pass)",
                     i + 2,
                     num(pair[1]),
                     num(pair[0])
@@ -565,20 +599,26 @@ impl Check for UnknownUnits {
     fn severity(&self) -> Severity {
         Severity::Warning
     }
-    fn run(&self, s: &Subject<'_>, _: &ValidationConfig) -> Vec<String> {
+    fn run(&self, s: &Subject<'_>, config: &ValidationConfig) -> Vec<String> {
+        self.run_with_lines(s, config)
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect()
+    }
+    fn run_with_lines(&self, s: &Subject<'_>, _: &ValidationConfig) -> Vec<(String, Option<usize>)> {
         s.las
             .log
             .curves
             .iter()
             .filter(|c| !states_no_unit(&c.unit) && canonical_unit(c.unit.trim()).is_none())
             .map(|c| {
-                format!(
-                    "curve {} has unit {:?} (line {}) that MudRock does not know: kept as written, \
-                     but it cannot be converted",
+                let message = format!(
+                    "curve {} has unit {:?} that MudRock does not know: kept as written, but it cannot be \
+                     converted",
                     c.mnemonic,
                     c.unit.trim(),
-                    c.line
-                )
+                );
+                (message, (c.line > 0).then_some(c.line))
             })
             .collect()
     }
@@ -818,15 +858,43 @@ mod tests {
 
     #[test]
     fn depth_order_problems_name_the_row() {
+        // Refused when the user asks for it; kept in depth order (and said so) by default.
+        let reject = Registry::with_config(ValidationConfig {
+            depth_order: order::DepthOrderPolicy::Reject,
+            ..ValidationConfig::default()
+        });
+        let run_rejecting = |f: &LasFile| {
+            reject.run(&Subject {
+                las: f,
+                well_id: "W1",
+                sha256: "new",
+                known_logs: &[],
+            })
+        };
         let f = las("1", " GR.GAPI :\n", "1 10\n2 20\n2 21\n");
-        let outcome = run(&f, &[]);
+        let outcome = run_rejecting(&f);
         assert_eq!(checks(&outcome), [("depth_order", Severity::Error)]);
         assert!(outcome.findings[0].message.contains("data rows 2 and 3"));
         let f = las("1", " GR.GAPI :\n", "1 10\n3 20\n2 21\n");
         assert!(
-            run(&f, &[]).findings[0]
+            run_rejecting(&f).findings[0]
                 .message
                 .contains("stops increasing at data row 3 (2 after 3)")
+        );
+        assert!(run(&f, &[]).findings.iter().all(|f| f.check != "depth_order"));
+        let mut f = f;
+        let verdict = check_file(&mut f, &Registry::standard(), "ab", &[]);
+        assert_eq!(verdict.rejection, None);
+        let said: Vec<_> = verdict
+            .notes
+            .iter()
+            .filter(|n| n.source == "depth_order")
+            .collect();
+        assert!(
+            said[0]
+                .message
+                .contains("goes back at data row 3 (2 M after 3 M)"),
+            "{said:?}"
         );
     }
 

@@ -352,6 +352,100 @@ pub(crate) fn round_trip_differences(first: &LasFile) -> Vec<String> {
     diffs
 }
 
+/// What differs between a file and the LAS file made from its stored log (see `record_batch_to_las`):
+/// nothing but the rows' order where the file's depths go up and down (a stored log is sorted).
+fn exported_differences(first: &LasFile) -> Vec<String> {
+    use mudrock_core::arrow::{DepthOrder, depth_order, las_to_record_batch, record_batch_to_las};
+    let well = mudrock_core::layout::WellId::new("w").unwrap();
+    // A log that cannot be stored (text index, nulls in it) is refused at ingest: nothing to export.
+    let Ok(batch) = las_to_record_batch(first, &well) else {
+        return Vec::new();
+    };
+    if depth_order(first) == DepthOrder::Unordered {
+        return Vec::new();
+    }
+    let exported = match record_batch_to_las(&batch) {
+        Ok(f) => f,
+        Err(e) => return vec![format!("the stored log does not export: {e}")],
+    };
+    let mut diffs = Vec::new();
+    let curves = |f: &LasFile| -> Vec<(String, String, String, String)> {
+        f.log
+            .curves
+            .iter()
+            .map(|c| {
+                (
+                    c.mnemonic.clone(),
+                    c.unit.clone(),
+                    c.value.clone(),
+                    c.description.clone(),
+                )
+            })
+            .collect()
+    };
+    if curves(first) != curves(&exported) {
+        diffs.push(format!(
+            "curves {:?} became {:?}",
+            curves(first),
+            curves(&exported)
+        ));
+    }
+    if first.log.columns.len() != exported.log.columns.len() {
+        diffs.push(format!(
+            "{} columns became {}",
+            first.log.columns.len(),
+            exported.log.columns.len()
+        ));
+    }
+    for (c, (a, b)) in first.log.columns.iter().zip(&exported.log.columns).enumerate() {
+        if !same_column(a, b) {
+            diffs.push(format!("column {c} differs"));
+        }
+    }
+    for kind in [SectionKind::Version, SectionKind::Well, SectionKind::Parameter] {
+        let (a, b) = (kept_items(first, kind), kept_items(&exported, kind));
+        if a != b {
+            diffs.push(format!("{kind:?} items {a:?} became {b:?}"));
+        }
+    }
+    if first.null_value != exported.null_value {
+        diffs.push(format!(
+            "NULL {:?} became {:?}",
+            first.null_value, exported.null_value
+        ));
+    }
+    diffs.extend(round_trip_differences(&exported));
+    diffs
+}
+
+/// `mudrock export --format las` on every real file: the stored log back as the file it came from.
+#[test]
+fn every_stored_log_exports_as_the_file_it_came_from() {
+    let dir = las_dir();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for path in all_files(&dir) {
+        let Ok(first) = las::read_bytes(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        checked += 1;
+        let diffs = exported_differences(&first);
+        if !diffs.is_empty() {
+            failures.push(format!(
+                "{}:\n    {}",
+                rel_path(&dir, &path),
+                diffs.join("\n    ")
+            ));
+        }
+    }
+    assert!(checked > 100, "only {checked} files were readable");
+    assert!(
+        failures.is_empty(),
+        "{} files differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn every_readable_file_survives_a_las2_round_trip() {
     let dir = las_dir();

@@ -1,4 +1,4 @@
-//! `mudrock ingest <paths>... --project P [--json]`.
+//! `mudrock ingest <paths>... --project P [--json] [--on-depth-order sort|keep-first|reject]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +11,34 @@ use mudrock_common::error::{Error, ErrorKind, Result};
 use mudrock_store::discover;
 use mudrock_store::ingest::Ingestor;
 use mudrock_store::report::IngestReport;
+use mudrock_store::validation::order::DepthOrderPolicy;
+use mudrock_store::validation::{Registry, ValidationConfig};
+
+/// `--on-depth-order` (see core's `DepthOrderPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnDepthOrder {
+    /// Keep every sample, stored in depth order; the report names the rows that went back.
+    Sort,
+    /// Keep the first pass over each depth; the report names the rows dropped.
+    KeepFirst,
+    /// Refuse the file, naming the first row out of order.
+    Reject,
+}
+
+impl OnDepthOrder {
+    /// The standard checks, with this choice.
+    pub fn registry(self) -> Registry {
+        let depth_order = match self {
+            OnDepthOrder::Sort => DepthOrderPolicy::Sort,
+            OnDepthOrder::KeepFirst => DepthOrderPolicy::KeepFirst,
+            OnDepthOrder::Reject => DepthOrderPolicy::Reject,
+        };
+        Registry::with_config(ValidationConfig {
+            depth_order,
+            ..ValidationConfig::default()
+        })
+    }
+}
 
 pub async fn run(
     ingestor: &Ingestor,

@@ -6,6 +6,7 @@ pub mod c_heap;
 mod cache;
 mod demo;
 mod doctor;
+mod export;
 mod ingest;
 mod limits;
 mod output;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mudrock_core::layout::{Layout, ProjectId};
+use mudrock_core::layout::{Layout, LogId, ProjectId, WellId};
 
 use mudrock_common::error::{Error, ErrorKind, Result};
 use mudrock_engine::cache::{CacheConfig, Caches};
@@ -92,6 +93,11 @@ enum Command {
         /// Print the per-file reports as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// A log whose depth goes back (a repeated section, a spliced pass) or repeats with other values:
+        /// keep every sample in depth order, keep the first pass over each depth, or refuse the file. The
+        /// report names the rows either way.
+        #[arg(long, value_enum, default_value_t = ingest::OnDepthOrder::Sort)]
+        on_depth_order: ingest::OnDepthOrder,
     },
     /// Print a project's wells catalog.
     Wells {
@@ -125,6 +131,23 @@ enum Command {
         as_of: Option<AsOf>,
         #[command(flatten)]
         limits: limits::QueryLimitArgs,
+    },
+    /// Give a stored log back as a file: LAS 2.0 (headers, curves and units as ingested), CSV or Parquet.
+    Export {
+        #[arg(long, value_parser = parse_project)]
+        project: ProjectId,
+        /// The well (its id, as `mudrock wells` lists it).
+        #[arg(long, value_parser = parse_well)]
+        well: WellId,
+        /// The log, when the well has several (`mudrock sql --project P "SELECT log_id, source_file FROM
+        /// logs"` lists them).
+        #[arg(long, value_parser = parse_log)]
+        log: Option<LogId>,
+        #[arg(long, value_enum, default_value_t = export::ExportKind::Las)]
+        format: export::ExportKind,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Put every stored log of a project into its Iceberg tables (logs ingested before the tables
     /// existed, or with MUDROCK_ICEBERG_CATALOG=off), from the original bytes kept under raw/.
@@ -187,6 +210,14 @@ fn parse_table(s: &str) -> std::result::Result<LakeTable, String> {
     LakeTable::parse(s).ok_or_else(|| "one of well_logs, wells, logs, curves, tops".to_owned())
 }
 
+fn parse_well(s: &str) -> std::result::Result<WellId, String> {
+    WellId::new(s).map_err(|e| e.to_string())
+}
+
+fn parse_log(s: &str) -> std::result::Result<LogId, String> {
+    LogId::new(s).map_err(|e| e.to_string())
+}
+
 fn parse_project(s: &str) -> std::result::Result<ProjectId, String> {
     ProjectId::new(s).map_err(|e| format!("{e}; a project id uses letters, digits, '-', '_' and '.'"))
 }
@@ -243,7 +274,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     // The Iceberg tables: what ingests append to and time travel reads.
     let tables = !matches!(
         cli.command,
-        Command::Wells { .. } | Command::Cache { .. } | Command::Publish { .. }
+        Command::Wells { .. } | Command::Cache { .. } | Command::Publish { .. } | Command::Export { .. }
     );
     let ingestor = match tables {
         true => match open_lakehouse(&cli).await? {
@@ -271,8 +302,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             demo::run(&ingestor, &project, &out, after).await
         }
         Command::Serve(args) => serve::run(&ingestor, &cli.data_dir, &args, None).await,
-        Command::Ingest { paths, project, json } => {
+        Command::Ingest {
+            paths,
+            project,
+            json,
+            on_depth_order,
+        } => {
             c_heap::no_huge_pages();
+            let ingestor = ingestor.with_validation(on_depth_order.registry());
             ingest::run(&ingestor, &project, &paths, json).await
         }
         Command::Wells { project, json } => wells::run(&ingestor, &project, json).await,
@@ -288,6 +325,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let service = one_shot_service(&ingestor, &limits)?;
             let project = service.project(&project);
             sql::run(&project, &query, format, output.as_deref(), limit, as_of).await
+        }
+        Command::Export {
+            project,
+            well,
+            log,
+            format,
+            output,
+        } => {
+            let service = one_shot_service(&ingestor, &limits::QueryLimitArgs::defaults())?;
+            export::run(
+                &service.project(&project),
+                &well,
+                log.as_ref(),
+                format,
+                output.as_deref(),
+            )
+            .await
         }
         Command::Backfill { project, json } => ingest::backfill(&ingestor, &project, json).await,
         Command::Refresh { project } => ingest::refresh(&ingestor, &project).await,

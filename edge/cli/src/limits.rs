@@ -29,6 +29,16 @@ pub struct QueryLimitArgs {
 }
 
 impl QueryLimitArgs {
+    /// The defaults, for a command that runs no query of the user's.
+    pub fn defaults() -> Self {
+        Self {
+            query_memory_bytes: DEFAULT_QUERY_MEMORY_LIMIT,
+            engine_memory_bytes: DEFAULT_MEMORY_LIMIT,
+            spill_bytes: DEFAULT_SPILL_LIMIT,
+            project_queries: None,
+        }
+    }
+
     /// The engine's configuration with these limits; a limit that cannot work is an error, not ignored.
     pub fn config(&self) -> Result<QueryConfig> {
         let project_queries = self.project_queries.unwrap_or_else(default_project_queries);

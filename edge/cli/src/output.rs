@@ -76,10 +76,8 @@ pub fn ingest_details(reports: &[IngestReport]) -> String {
         count(IngestStatus::Rejected),
         count(IngestStatus::Failed),
     );
-    for r in reports
-        .iter()
-        .filter(|r| !r.warnings.is_empty() && r.status.is_success())
-    {
+    // Rejected files too: what the reader repaired or doubted before the refusal often says why.
+    for r in reports.iter().filter(|r| !r.warnings.is_empty()) {
         text.push_str(&format!("warnings in {}:\n", r.path));
         for w in r.warnings.iter().take(SHOWN) {
             text.push_str(&format!("  {w}\n"));

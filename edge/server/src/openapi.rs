@@ -178,7 +178,9 @@ pub fn spec() -> Value {
     );
     let log_object = json!({
         "summary": "The stored Parquet object of one log; single byte ranges (Range: bytes=a-b, bytes=a-, bytes=-n)",
-        "parameters": [project, well, path_param("log", "`{log_id}.parquet`"),
+        "description": "`{log_id}.las` or `{log_id}.csv` (or `?format=las|csv`) gives the log back as a LAS 2.0 file (headers, curves and units as ingested) or CSV, as an attachment.",
+        "parameters": [project, well, path_param("log", "`{log_id}.parquet`, `{log_id}.las` or `{log_id}.csv`"),
+            query_param("format", "string", "las, csv or parquet: the log as a file in that format"),
             { "name": "Range", "in": "header", "required": false, "schema": { "type": "string" } },
             { "name": "If-Range", "in": "header", "required": false, "schema": { "type": "string" } }],
         "responses": responses(json!({

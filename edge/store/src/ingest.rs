@@ -788,7 +788,7 @@ fn prepare(
     };
     let verdict = check_file(&mut las, registry, sha256, known_logs);
     // Core's notes become the API contract's warnings here, field for field.
-    let warnings: Vec<ReportWarning> = verdict
+    let mut warnings: Vec<ReportWarning> = verdict
         .notes
         .into_iter()
         .map(|n| ReportWarning {
@@ -797,6 +797,20 @@ fn prepare(
             message: n.message,
         })
         .collect();
+    let columns = mudrock_core::arrow::column_names(&las.log.curves);
+    for (info, column) in las.log.curves.iter().zip(&columns).skip(1) {
+        if *column != info.mnemonic {
+            warnings.push(ReportWarning {
+                source: "ingest".to_owned(),
+                line: (info.line > 0).then_some(info.line),
+                message: format!(
+                    "curve {} is column {column} in the tables (a column name cannot hold a '.', nor repeat \
+                     another's); its mnemonic is kept in the column's metadata",
+                    info.mnemonic
+                ),
+            });
+        }
+    }
     if let Some(reason) = verdict.rejection {
         return Prepared::Rejected { reason, warnings };
     }
@@ -867,12 +881,16 @@ fn catalog_entry(
 ) -> LogEntry {
     let log = &las.log;
     let rows = log.rows() as u64;
+    // A curve is catalogued under its column's name in the tables (`Cond.` is column `Cond`); the index
+    // under the file's mnemonic, which the log row's depth fields describe.
+    let columns = mudrock_core::arrow::column_names(&log.curves);
     let curves: Vec<CurveRow> = log
         .curves
         .iter()
         .zip(&log.columns)
+        .zip(columns)
         .enumerate()
-        .map(|(i, (info, column))| {
+        .map(|(i, ((info, column), name))| {
             let meta = if i == 0 {
                 CurveMeta::from_index_info(info)
             } else {
@@ -882,7 +900,7 @@ fn catalog_entry(
             CurveRow {
                 well_id: well_id.to_string(),
                 log_id: log_id.to_string(),
-                mnemonic: meta.mnemonic,
+                mnemonic: if i == 0 { meta.mnemonic } else { name },
                 unit: meta.unit,
                 family: meta.family.as_str().to_owned(),
                 description: meta.description,

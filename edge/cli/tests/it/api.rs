@@ -890,11 +890,19 @@ async fn parquet_objects_are_served_by_byte_range() {
         .unwrap();
     expect_error(r, 404, ErrorCode::NotFound).await;
     let r = api
-        .get(&format!("/v1/projects/demo/wells/{LOCATED}/logs/{log}.csv"))
+        .get(&format!("/v1/projects/demo/wells/{LOCATED}/logs/{log}.xlsx"))
         .send()
         .await
         .unwrap();
     expect_error(r, 404, ErrorCode::NotFound).await;
+    // `.csv` and `.las` are the log given back as a file (edge/cli/tests/it/export.rs).
+    let r = api
+        .get(&format!("/v1/projects/demo/wells/{LOCATED}/logs/{log}.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().starts_with("DEPT,"));
     let r = api
         .get(&format!(
             "/v1/projects/demo/wells/{LOCATED}/logs/..%2F..%2Fcatalog.parquet"

@@ -114,6 +114,30 @@ fn ingest_of_a_bad_file_names_the_file_and_the_line() {
     let text = stdout(&out);
     assert!(text.contains("rejected") && text.contains("ok"), "{text}");
     assert!(text.contains("1 ingested, 0 unchanged, 1 rejected"), "{text}");
+
+    // A file refused by validation: the summary shows its warnings too (here the unknown unit, with
+    // its line in the JSON report), not only --json.
+    let refused = dir.path().join("refused.las");
+    std::fs::write(
+        &refused,
+        "~V\n VERS. 2.0 :\n WRAP. NO :\n~W\n NULL. -999.25 :\n~C\n DEPT.M :\n GR.FURLONG :\n~A\n1 -999.25\n2 -999.25\n",
+    )
+    .unwrap();
+    let out = mudrock(dir.path(), &["ingest", refused.to_str().unwrap(), "--project", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("warnings in"), "{text}");
+    assert!(text.contains("line 8") && text.contains("FURLONG"), "{text}");
+    let out = mudrock(dir.path(), &["ingest", "--json", refused.to_str().unwrap(), "--project", "p"]);
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unit = reports[0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["source"] == "units")
+        .cloned()
+        .unwrap_or_else(|| panic!("{reports}"));
+    assert_eq!(unit["line"], 8, "{unit}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod cache;
 mod cli;
 mod cutting_proxy;
 mod demo;
+mod export;
 mod hostile;
 mod ingest;
 mod lakehouse;

@@ -13,11 +13,13 @@
 //! | [`Project::sql`], [`Project::sql_collect`] | SQL on the query runtime (the CLI's and the window's) | `sql.rs` |
 //! | [`Project::plan_tops`] → [`PlannedTops::run`] | a well's formation tops | `tops.rs` |
 //! | [`Project::ingest`] | LAS files into the project, the catalogs' versions forgotten | here |
+//! | [`Project::export_log`] | a stored log back as LAS 2.0, CSV or its Parquet | `export.rs` |
 //!
 //! Each answer that can be cached has a key built from the versions of what it read (the server's
 //! ETag), known before anything is computed.
 
 mod catalogs;
+mod export;
 mod runtime;
 mod sql;
 mod tops;
@@ -35,6 +37,7 @@ use mudrock_store::storage::StorageManager;
 use object_store::ObjectStore;
 
 pub use catalogs::{CatalogMemo, ProjectCatalog, no_such_project, object_version};
+pub use export::{ExportFormat, ExportedLog};
 pub use runtime::QueryRuntime;
 pub use sql::{BatchReceiver, MAX_SQL_BYTES, PlannedSql, SqlAnswer, SqlRequest};
 pub use tops::PlannedTops;

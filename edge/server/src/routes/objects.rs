@@ -1,5 +1,6 @@
 //! `GET|HEAD /v1/projects/{project}/wells/{well}/logs/{log}.parquet`: the stored Parquet object of one
 //! log, whole or one byte range — the browser's data path (it reads the footer, then the pages it needs).
+//! `{log}.las`, `{log}.csv` (or `?format=las|csv`): the log given back as a file to download.
 //!
 //! `Accept-Ranges: bytes`; a single range is 206 with `Content-Range`; `bytes=-N` is the last N bytes;
 //! a range outside the object or several ranges at once are 416 with `Content-Range: bytes */size`
@@ -14,23 +15,33 @@ use axum::response::{IntoResponse, Response};
 use mudrock_core::cache::{CacheKey, Version, VersionSet};
 use mudrock_core::layout::LogId;
 
-use super::extract::ApiPath;
+use super::extract::{ApiPath, ApiQuery};
 use crate::error::{ApiError, ApiResult};
 use crate::etag;
 use crate::state::ApiState;
 use mudrock_common::error::ErrorKind;
 use mudrock_common::http::project_catalog::{project_id, well_id};
 use mudrock_common::http::range::{self, Wanted};
-use mudrock_engine::service::object_version;
+use mudrock_engine::service::{ExportFormat, object_version};
+
+/// `?format=las|csv|parquet`: the log as a file in that format (see [`export`]).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ObjectQuery {
+    format: Option<String>,
+}
 
 pub async fn get(
     State(state): State<ApiState>,
     ApiPath((project, well, file)): ApiPath<(String, String, String)>,
+    ApiQuery(query): ApiQuery<ObjectQuery>,
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let project = project_id(&project)?;
     let well = well_id(&well)?;
+    if let Some((log, format)) = export_request(&file, query.format.as_deref())? {
+        return export(&state, &project, &well, log, format, &method).await;
+    }
     let log_text = file.strip_suffix(".parquet").ok_or_else(|| {
         ApiError::not_found(format!(
             "`{file}` is not a log object: log objects are named `{{log_id}}.parquet` (see the well's curves for its log ids)"
@@ -125,6 +136,64 @@ pub async fn get(
     }
     if let Some(key) = &key {
         etag::set(h, key);
+    }
+    Ok(response)
+}
+
+/// `{log}.las`, `{log}.csv`, or `{log}[.parquet]?format=las|csv`: an export of the log, not its object.
+fn export_request<'a>(file: &'a str, format: Option<&str>) -> ApiResult<Option<(&'a str, ExportFormat)>> {
+    let (log, by_extension) = match file.rsplit_once('.') {
+        Some((stem, extension)) => match ExportFormat::parse(extension) {
+            Some(f) => (stem, Some(f)),
+            None => (file, None),
+        },
+        None => (file, None),
+    };
+    let asked = match format {
+        None => by_extension,
+        Some(text) => Some(ExportFormat::parse(text).ok_or_else(|| {
+            ApiError::bad_request(format!("format `{text}` is not one of las, csv, parquet"))
+                .with_detail("format", text)
+        })?),
+    };
+    Ok(match asked {
+        Some(f @ (ExportFormat::Las | ExportFormat::Csv)) => Some((log, f)),
+        _ => None,
+    })
+}
+
+/// The log as a LAS 2.0 or CSV file (the engine's `Project::export_log`), as an attachment.
+async fn export(
+    state: &ApiState,
+    project: &mudrock_core::layout::ProjectId,
+    well: &mudrock_core::layout::WellId,
+    log_text: &str,
+    format: ExportFormat,
+    method: &Method,
+) -> ApiResult<Response> {
+    let log = LogId::new(log_text).map_err(|e| {
+        ApiError::bad_request(format!("invalid log id `{log_text}`: {e}")).with_detail("log", log_text)
+    })?;
+    let exported = state
+        .service()
+        .project(project)
+        .export_log(well, Some(&log), format)
+        .await?;
+    let length = exported.body.len();
+    let body = if *method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(exported.body)
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", exported.file_name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
 }
