@@ -123,12 +123,18 @@ fn ingest_of_a_bad_file_names_the_file_and_the_line() {
         "~V\n VERS. 2.0 :\n WRAP. NO :\n~W\n NULL. -999.25 :\n~C\n DEPT.M :\n GR.FURLONG :\n~A\n1 -999.25\n2 -999.25\n",
     )
     .unwrap();
-    let out = mudrock(dir.path(), &["ingest", refused.to_str().unwrap(), "--project", "p"]);
+    let out = mudrock(
+        dir.path(),
+        &["ingest", refused.to_str().unwrap(), "--project", "p"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("warnings in"), "{text}");
     assert!(text.contains("line 8") && text.contains("FURLONG"), "{text}");
-    let out = mudrock(dir.path(), &["ingest", "--json", refused.to_str().unwrap(), "--project", "p"]);
+    let out = mudrock(
+        dir.path(),
+        &["ingest", "--json", refused.to_str().unwrap(), "--project", "p"],
+    );
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let unit = reports[0]["warnings"]
         .as_array()
