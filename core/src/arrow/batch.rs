@@ -12,9 +12,10 @@ use serde::Serialize;
 use super::{
     ConvertError, DEPTH_COLUMN, FIELD_API_CODE, FIELD_CANONICAL_UNIT, FIELD_DESCRIPTION, FIELD_FAMILY,
     FIELD_FAMILY_RESOLVED_BY, FIELD_MNEMONIC, FIELD_ORIGINAL_MNEMONIC, FIELD_UNIT, FORMAT_VERSION,
-    SCHEMA_DATA_SET, SCHEMA_ENCODING, SCHEMA_FORMAT, SCHEMA_HEADER, SCHEMA_INDEX_COLUMN, SCHEMA_INDEX_UNIT,
-    SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER, SCHEMA_SOURCE_SHA256,
-    SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN, is_key_column,
+    SCHEMA_CURVES, SCHEMA_DATA_SET, SCHEMA_ENCODING, SCHEMA_FORMAT, SCHEMA_HEADER, SCHEMA_INDEX_COLUMN,
+    SCHEMA_INDEX_UNIT, SCHEMA_LAS_VERSION, SCHEMA_LOG_ID, SCHEMA_NULL_VALUE, SCHEMA_SOURCE_ORDER,
+    SCHEMA_SOURCE_SHA256, SCHEMA_WARNING_COUNT, SCHEMA_WELL_HEADER, SCHEMA_WELL_ID, TIME_COLUMN,
+    is_key_column,
 };
 use crate::las::{Column, CurveInfo, LasFile, LasVersion, Section, SectionKind};
 use crate::layout::{LogId, WellId};
@@ -243,6 +244,7 @@ fn build_batch(
         (SCHEMA_SOURCE_ORDER.to_owned(), source_order.as_str().to_owned()),
         (SCHEMA_WARNING_COUNT.to_owned(), las.warnings.len().to_string()),
         (SCHEMA_HEADER.to_owned(), header_json(las)?),
+        (SCHEMA_CURVES.to_owned(), curves_json(&fields)?),
         (SCHEMA_WELL_HEADER.to_owned(), serde_json::to_string(&header)?),
     ]);
     if let Some(n) = las.null_value {
@@ -256,6 +258,27 @@ fn build_batch(
     }
     let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
     Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// Each column's curve (mnemonic as in the file, unit, description, family) as one JSON array in the
+/// schema's metadata, which the Parquet file also carries as a plain key/value: readers that do not read
+/// Arrow's schema (DuckDB's `parquet_kv_metadata`, a Parquet viewer) see the units too.
+fn curves_json(fields: &[Field]) -> Result<String, ConvertError> {
+    let curves: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|f| {
+            let m = f.metadata();
+            let get = |k: &str| m.get(k).cloned().unwrap_or_default();
+            serde_json::json!({
+                "column": f.name(),
+                "mnemonic": get(FIELD_ORIGINAL_MNEMONIC),
+                "unit": get(FIELD_UNIT),
+                "description": get(FIELD_DESCRIPTION),
+                "family": get(FIELD_FAMILY),
+            })
+        })
+        .collect();
+    Ok(serde_json::to_string(&curves)?)
 }
 
 /// The header sections as JSON, the log's own parameters (LAS 3.0 `~Log_Parameter`, which the reader

@@ -33,6 +33,8 @@
 //!   before sorting
 //! - [`SCHEMA_NULL_VALUE`] `mudrock.null_value` — the file's NULL value, when it had one
 //! - [`SCHEMA_WARNING_COUNT`] `mudrock.las_warning_count` — repairs the reader made
+//! - [`SCHEMA_CURVES`] `mudrock.curves` — JSON array, one object per column: `column`, `mnemonic` (as in the
+//!   file), `unit`, `description`, `family`; the field metadata above for readers without Arrow's schema
 //! - [`SCHEMA_HEADER`] `mudrock.header` — JSON array of the header sections (`~V`, `~W`, `~P`, `~O` …)
 //!   exactly as read: `[{"title", "kind", "items": [{"mnemonic","unit","value","description","line"}],
 //!   "text", "line"}]`
@@ -101,6 +103,7 @@ pub const SCHEMA_SOURCE_ORDER: &str = "mudrock.source_depth_order";
 pub const SCHEMA_NULL_VALUE: &str = "mudrock.null_value";
 pub const SCHEMA_WARNING_COUNT: &str = "mudrock.las_warning_count";
 pub const SCHEMA_HEADER: &str = "mudrock.header";
+pub const SCHEMA_CURVES: &str = "mudrock.curves";
 pub const SCHEMA_WELL_HEADER: &str = "mudrock.well_header";
 
 /// Why a LAS file could not become a table, or a table could not become Parquet (and back).

@@ -826,10 +826,12 @@ mod tests {
         let outcome = run(&f, &[]);
         assert_eq!(checks(&outcome), [("units", Severity::Warning)]);
         assert!(
-            outcome.findings[0].message.contains("\"FURLONG\" (line 12)"),
+            outcome.findings[0].message.contains("\"FURLONG\""),
             "{:?}",
             outcome.findings
         );
+        // The curve's line is the finding's structured line.
+        assert_eq!(outcome.findings[0].line, Some(12));
     }
 
     #[test]

@@ -190,6 +190,22 @@ fn small_file_parquet_round_trip() {
         kv.iter()
             .any(|k| k.key == "mudrock.well_id" && k.value.as_deref() == Some("15_9-F-11_A"))
     );
+    // Units and descriptions as a plain key/value too, for readers without Arrow's schema.
+    let curves = kv
+        .iter()
+        .find(|k| k.key == "mudrock.curves")
+        .and_then(|k| k.value.clone());
+    let curves: serde_json::Value = serde_json::from_str(&curves.expect("mudrock.curves")).unwrap();
+    let rhob = curves
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["column"] == "RHOB")
+        .cloned()
+        .unwrap_or_else(|| panic!("{curves}"));
+    assert_eq!(rhob["unit"], "K/M3");
+    assert_eq!(rhob["description"], "3  BULK DENSITY");
+    assert_eq!(curves[0]["column"], "depth");
     let rg = meta.row_group(0);
     let sorting = rg.sorting_columns().unwrap();
     assert_eq!((sorting[0].column_idx, sorting[0].descending), (0, false));

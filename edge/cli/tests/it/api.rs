@@ -647,6 +647,20 @@ async fn log_windows_in_every_format_cached_and_revalidated() {
         f64_column(&arrow, "GR"),
         expected.iter().map(|e| e.1).collect::<Vec<_>>()
     );
+    // Each curve's unit and description ride in its Arrow field, as the curves catalog has them.
+    let schema = arrow[0].schema();
+    let gr = schema.field_with_name("GR").unwrap().metadata();
+    assert_eq!(
+        (gr["mudrock.unit"].as_str(), gr["mudrock.description"].as_str()),
+        ("GAPI", "GAMMA RAY")
+    );
+    assert!(
+        schema
+            .field_with_name("depth")
+            .unwrap()
+            .metadata()
+            .contains_key("mudrock.unit")
+    );
     let pq = api
         .get(&path)
         .header(header::ACCEPT, media::PARQUET)

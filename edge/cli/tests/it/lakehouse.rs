@@ -207,6 +207,12 @@ async fn time_travel_reads_logs_copied_into_the_table_by_older_versions(s: Setup
     let table = s.lakehouse.table(&s.project, LakeTable::WellLogs).await.unwrap();
     let metadata = table.metadata();
     let schema = metadata.current_schema().clone();
+    // A curve's column says what it is for readers of the table's schema alone.
+    let rhob = schema.field_by_name("RHOB").unwrap();
+    assert_eq!(
+        rhob.doc.as_deref(),
+        Some("RHOB [G/C3]: RHOB (as in the first log that had this curve)")
+    );
     let arrow = Arc::new(iceberg::arrow::schema_to_arrow_schema(&schema).unwrap());
     let rows = samples.num_rows();
     let columns: Vec<ArrayRef> = arrow

@@ -15,10 +15,12 @@
 //! A window with more rows than the row limit is refused rather than cut: a plot of part of a window
 //! would be silently wrong. Narrow the depth range or the curves.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use bytes::Bytes;
+use mudrock_core::arrow::{DEPTH_COLUMN, FIELD_DESCRIPTION, FIELD_UNIT, TIME_COLUMN};
 use mudrock_core::cache::{CacheKey, VersionSet};
 use mudrock_core::layout::WellId;
 use mudrock_core::query::{DepthRange, QueryError, QueryPlan, WellQuery, plan};
@@ -93,6 +95,9 @@ pub struct PlannedWindow {
     format: Format,
     versions: VersionSet,
     key: CacheKey,
+    /// Each column's unit and description, from the well's curves catalog: the answer's Arrow fields
+    /// carry them (`mudrock.unit`, `mudrock.description`) for clients that read Arrow or Parquet.
+    described: Arc<HashMap<String, (String, String)>>,
 }
 
 impl PlannedWindow {
@@ -125,7 +130,11 @@ impl PlannedWindow {
                 }
                 None => compute.await?,
             };
-            encode_window(self.format, &result, self.planned.max_points)
+            encode_window(
+                self.format,
+                &with_descriptions(&result, &self.described)?,
+                self.planned.max_points,
+            )
         };
         if cacheable {
             service
@@ -210,12 +219,14 @@ impl Project {
         let planned = plan(&query)?;
         let row_limit = limits.row_limit;
         let key = planned.cache_key(&format!("{};limit={row_limit}", request.format.name()), &versions);
+        let described = Arc::new(curve_descriptions(&catalog, &request.well));
         Ok(PlannedWindow {
             project: self.clone(),
             planned,
             format: request.format,
             versions,
             key,
+            described,
         })
     }
 }
@@ -233,6 +244,62 @@ fn data_curves<'a>(catalog: &'a ProjectCatalog, well: &WellId) -> Vec<&'a str> {
         }
     }
     out
+}
+
+/// Unit and description of each column of the well (the first log's, where logs differ): the index of
+/// each log is the `depth` (or `time`) column.
+fn curve_descriptions(catalog: &ProjectCatalog, well: &WellId) -> HashMap<String, (String, String)> {
+    let mut out = HashMap::new();
+    let mut log: Option<&str> = None;
+    for c in catalog.curves(well) {
+        let first_of_log = log != Some(c.log_id.as_str());
+        log = Some(c.log_id.as_str());
+        let column = if first_of_log {
+            let time = c.mnemonic.to_ascii_uppercase().starts_with("TIME")
+                || c.mnemonic.to_ascii_uppercase().starts_with("ETIM");
+            if time { TIME_COLUMN } else { DEPTH_COLUMN }.to_owned()
+        } else {
+            c.mnemonic.clone()
+        };
+        out.entry(column)
+            .or_insert_with(|| (c.unit.trim().to_owned(), c.description.trim().to_owned()));
+    }
+    out
+}
+
+/// `result` with each field's unit and description in its Arrow metadata.
+fn with_descriptions(
+    result: &ResultBatches,
+    curves: &HashMap<String, (String, String)>,
+) -> Result<ResultBatches> {
+    let fields: Vec<arrow_schema::Field> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let mut field = f.as_ref().clone();
+            if let Some((unit, description)) = curves.get(f.name()) {
+                let mut metadata = f.metadata().clone();
+                metadata.insert(FIELD_UNIT.to_owned(), unit.clone());
+                metadata.insert(FIELD_DESCRIPTION.to_owned(), description.clone());
+                field = field.with_metadata(metadata);
+            }
+            field
+        })
+        .collect();
+    let schema = Arc::new(arrow_schema::Schema::new_with_metadata(
+        fields,
+        result.schema.metadata().clone(),
+    ));
+    let batches = result
+        .batches
+        .iter()
+        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::new(ErrorKind::Unexpected, "cannot describe the window's columns").with_source(e)
+        })?;
+    Ok(ResultBatches::new(schema, batches))
 }
 
 fn encode_window(format: Format, result: &ResultBatches, max_points: Option<usize>) -> Result<EncodedWindow> {

@@ -68,6 +68,25 @@ pub fn missing_columns(table: &Schema, log: &ArrowSchema) -> Result<Vec<(String,
     Ok(missing)
 }
 
+/// The Iceberg field doc of a curve's column, from the log that first brought it: its mnemonic, unit and
+/// description as in that file (`GR [GAPI]: Gamma Ray`), for readers that see the table's schema but
+/// not the log files' Arrow metadata. Another well's unit may differ: each log file keeps its own.
+pub fn column_doc(field: &arrow_schema::Field) -> Option<String> {
+    use mudrock_core::arrow::{FIELD_DESCRIPTION, FIELD_ORIGINAL_MNEMONIC, FIELD_UNIT};
+    let m = field.metadata();
+    let mnemonic = m.get(FIELD_ORIGINAL_MNEMONIC)?.trim();
+    let unit = m.get(FIELD_UNIT).map_or("", |u| u.trim());
+    let description = m.get(FIELD_DESCRIPTION).map_or("", |d| d.trim());
+    let mut doc = mnemonic.to_owned();
+    if !unit.is_empty() {
+        doc.push_str(&format!(" [{unit}]"));
+    }
+    if !description.is_empty() {
+        doc.push_str(&format!(": {description}"));
+    }
+    Some(format!("{doc} (as in the first log that had this curve)"))
+}
+
 /// A batch in `schema` (the table's, as `iceberg::arrow::schema_to_arrow_schema` gives it) from columns
 /// by name; a column of the table that `columns` lacks is all null. Every given column must have
 /// `rows` values and the type of the table's column.

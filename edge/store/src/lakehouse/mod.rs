@@ -581,7 +581,16 @@ impl Lakehouse {
             let tx = Transaction::new(&table);
             let mut action = tx.update_schema();
             for (name, t) in missing {
-                action = action.add_column(AddColumn::optional(name, iceberg::spec::Type::Primitive(t)));
+                let field_type = iceberg::spec::Type::Primitive(t);
+                let column = match samples.field_with_name(&name).ok().and_then(batch::column_doc) {
+                    Some(doc) => AddColumn::builder()
+                        .name(name)
+                        .field_type(field_type)
+                        .doc(doc)
+                        .build(),
+                    None => AddColumn::optional(name, field_type),
+                };
+                action = action.add_column(column);
             }
             let attempt = match action.apply(tx) {
                 Ok(tx) => tx.commit(self.inner.catalog.as_ref()).await,
