@@ -174,7 +174,13 @@ mod tests {
             for threads in [2, 3, 5] {
                 let (got, appended) = read_in_stretches(&text, threads);
                 assert_eq!(got, want, "threads {threads}, eol {eol:?}");
-                assert_eq!(appended, threads - 1, "threads {threads}");
+                // On wasm32 no thread starts: this one reads every stretch, with the same result.
+                let started = if cfg!(target_arch = "wasm32") {
+                    0
+                } else {
+                    threads - 1
+                };
+                assert_eq!(appended, started, "threads {threads}");
             }
         }
     }
@@ -196,7 +202,10 @@ mod tests {
             for threads in 2..6 {
                 let (got, appended) = read_in_stretches(&text, threads);
                 assert_eq!(got, want, "row {k}, threads {threads}");
-                assert!(appended > 0, "row {k}, threads {threads}");
+                assert!(
+                    appended > 0 || cfg!(target_arch = "wasm32"),
+                    "row {k}, threads {threads}"
+                );
             }
         }
     }
@@ -215,6 +224,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[derive(Debug, Clone)]
     enum Row {
         Clean(u8),
@@ -228,6 +238,7 @@ mod tests {
         Title,
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn row() -> impl proptest::strategy::Strategy<Value = Row> {
         use proptest::prelude::*;
         prop_oneof![
@@ -243,6 +254,7 @@ mod tests {
         ]
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Whatever the data holds, reading it in stretches gives what reading it line by line gives:
         /// the same rows, warnings (with their lines) and errors.

@@ -62,7 +62,10 @@ pub async fn require_token(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let principal = tokens.authenticate(authorization)?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let principal = tokens.authenticate(authorization, now_ms)?;
     // A path whose parameters do not decode (invalid UTF-8) is the envelope's 400 like any bad input.
     let params = params?;
     if let Some((_, project)) = params.iter().find(|(name, _)| *name == "project") {
@@ -86,7 +89,7 @@ mod tests {
     fn random_tokens_differ_and_work() {
         let (t, token) = random_admin().unwrap();
         assert_eq!(token.len(), 64);
-        assert!(t.authenticate(Some(&format!("Bearer {token}"))).is_ok());
+        assert!(t.authenticate(Some(&format!("Bearer {token}")), 0).is_ok());
         assert_ne!(random_token().unwrap(), random_token().unwrap());
     }
 }

@@ -79,7 +79,9 @@ async fn handle(
     let path = request.path();
     // The edge's own routes first: they are not part of the `/v1` contract.
     if path.starts_with("/admin/") || path == "/metrics" {
-        let principal = config.tokens.authenticate(authorization(&request).as_deref())?;
+        let principal = config
+            .tokens
+            .authenticate(authorization(&request).as_deref(), now_ms())?;
         return admin::handle(&mut request, &method, &path, &principal, &config).await;
     }
     let Some(matched) = ApiRoute::classify(method.as_ref(), &path) else {
@@ -89,7 +91,9 @@ async fn handle(
     if matched.route == ApiRoute::Health {
         return respond::health();
     }
-    let principal = config.tokens.authenticate(authorization(&request).as_deref())?;
+    let principal = config
+        .tokens
+        .authenticate(authorization(&request).as_deref(), now_ms())?;
     if let Some(project) = matched.project {
         principal.check(project)?;
     }
@@ -128,4 +132,9 @@ fn new_request_id() -> String {
 /// `GET` and `HEAD` are the methods the light routes read with.
 fn is_read(method: &Method) -> bool {
     matches!(method, Method::Get | Method::Head)
+}
+
+/// The Workers runtime's clock (Unix milliseconds): `SystemTime` does not exist on wasm32.
+fn now_ms() -> i64 {
+    i64::try_from(worker::Date::now().as_millis()).unwrap_or(i64::MAX)
 }

@@ -1373,6 +1373,9 @@ async fn demo_ends_by_serving_with_a_printed_token_and_stops_on_sigterm() {
     assert!(rest.contains("stopped"), "{rest}");
 }
 
+/// A token of the auth config whose `expires` has passed.
+const EXPIRED: &str = "expired-token-0123456789";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_takes_tokens_from_a_config_file_or_the_environment() {
     let dir = tempfile::tempdir().unwrap();
@@ -1387,7 +1390,11 @@ async fn serve_takes_tokens_from_a_config_file_or_the_environment() {
     let config = dir.path().join("auth.json");
     std::fs::write(
         &config,
-        format!(r#"{{"tokens": [{{"token": "{DEMO_ONLY}", "projects": ["demo"]}}, {{"token": "{OTHER_ONLY}", "projects": ["other"]}}]}}"#),
+        format!(
+            r#"{{"tokens": [{{"token": "{DEMO_ONLY}", "projects": ["demo"], "expires": "2999-01-01T00:00:00Z"}},
+                            {{"token": "{OTHER_ONLY}", "projects": ["other"]}},
+                            {{"token": "{EXPIRED}", "projects": ["demo"], "expires": "2020-01-01T00:00:00Z"}}]}}"#
+        ),
     )
     .unwrap();
     let http = reqwest::Client::new();
@@ -1425,6 +1432,14 @@ async fn serve_takes_tokens_from_a_config_file_or_the_environment() {
     assert_eq!(
         http.get(&wells).bearer_auth(ADMIN).send().await.unwrap().status(),
         401
+    );
+    // A token past its `expires` opens nothing, and says why.
+    let r = http.get(&wells).bearer_auth(EXPIRED).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let said = r.text().await.unwrap();
+    assert!(
+        said.contains("this token expired at 2020-01-01T00:00:00Z"),
+        "{said}"
     );
     let (status, _) = tokio::task::spawn_blocking(move || running.terminate())
         .await

@@ -6,7 +6,9 @@
 //! is `admin` — what every token was before levels existed. Which level a route needs: [`required_access`].
 //!
 //! Formats (see `mudrock_server::auth` for where the server takes them from; the worker reads `MUDROCK_TOKENS`):
-//! - a JSON file: `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"], "access": "read"}, {"token": "ops", "projects": ["*"]}]}`
+//! - a JSON file: `{"tokens": [{"token": "s3cret", "projects": ["north-sea", "demo"], "access": "read",
+//!   "expires": "2027-01-31T00:00:00Z"}, {"token": "ops", "projects": ["*"]}]}` (`expires`: optional, RFC 3339;
+//!   past it the token is refused with 401)
 //! - `MUDROCK_TOKENS="s3cret:read=north-sea,demo;ops=*"` — `;` between tokens, `=` before the projects,
 //!   `,` between projects, `*` for every project, `:read` / `:write` / `:admin` after a token for its level.
 //!
@@ -127,10 +129,19 @@ pub struct Principal {
     pub access: Access,
 }
 
+/// One accepted token: what it opens, how far, and until when.
+#[derive(Debug, Clone)]
+struct Grant {
+    scope: Arc<Scope>,
+    access: Access,
+    /// Unix milliseconds after which the token is refused; `None`: it does not expire.
+    expires_ms: Option<i64>,
+}
+
 /// The tokens a server accepts.
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
-    by_digest: HashMap<[u8; 32], (Arc<Scope>, Access)>,
+    by_digest: HashMap<[u8; 32], Grant>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +158,9 @@ struct ConfigToken {
     /// `read`, `write` or `admin` (the default).
     #[serde(default)]
     access: Option<String>,
+    /// When the token stops opening anything: an RFC 3339 time (`2027-01-31T00:00:00Z`).
+    #[serde(default)]
+    expires: Option<String>,
 }
 
 fn digest(token: &str) -> [u8; 32] {
@@ -168,6 +182,21 @@ impl Tokens {
 
     /// Adds a token with its access level; refuses short or blank ones.
     pub fn add_with_access(&mut self, token: &str, scope: Scope, access: Access) -> Result<()> {
+        self.add_grant(token, scope, access, None)
+    }
+
+    /// Adds a token that is refused after `expires_ms` (Unix milliseconds).
+    pub fn add_expiring(&mut self, token: &str, scope: Scope, access: Access, expires_ms: i64) -> Result<()> {
+        self.add_grant(token, scope, access, Some(expires_ms))
+    }
+
+    fn add_grant(
+        &mut self,
+        token: &str,
+        scope: Scope,
+        access: Access,
+        expires_ms: Option<i64>,
+    ) -> Result<()> {
         let token = token.trim();
         if token.len() < MIN_TOKEN_LEN || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(Error::new(
@@ -178,7 +207,14 @@ impl Tokens {
                 ),
             ));
         }
-        self.by_digest.insert(digest(token), (Arc::new(scope), access));
+        self.by_digest.insert(
+            digest(token),
+            Grant {
+                scope: Arc::new(scope),
+                access,
+                expires_ms,
+            },
+        );
         Ok(())
     }
 
@@ -237,10 +273,27 @@ impl Tokens {
                 Some(level) => Access::parse(level)?,
                 None => Access::Admin,
             };
-            tokens.add_with_access(
+            let expires_ms = match &t.expires {
+                Some(text) => Some(
+                    chrono::DateTime::parse_from_rfc3339(text.trim())
+                        .map_err(|e| {
+                            Error::new(
+                                ErrorKind::ConfigInvalid,
+                                format!(
+                                    "a token's `expires` is `{text}`, not an RFC 3339 time such as \
+                                     2027-01-31T00:00:00Z: {e}"
+                                ),
+                            )
+                        })?
+                        .timestamp_millis(),
+                ),
+                None => None,
+            };
+            tokens.add_grant(
                 &t.token,
                 Scope::from_names(t.projects.iter().map(String::as_str))?,
                 access,
+                expires_ms,
             )?;
         }
         Ok(tokens)
@@ -257,8 +310,13 @@ impl Tokens {
         Tokens::parse_config(&text).map_err(|e| e.with_context("file", path.display()))
     }
 
-    /// The scope of the token in an `Authorization` header value.
-    pub fn authenticate(&self, authorization: Option<&str>) -> std::result::Result<Principal, ApiError> {
+    /// The scope of the token in an `Authorization` header value, at `now_ms` (Unix milliseconds: the
+    /// caller's clock, which differs between the server and the worker).
+    pub fn authenticate(
+        &self,
+        authorization: Option<&str>,
+        now_ms: i64,
+    ) -> std::result::Result<Principal, ApiError> {
         let Some(value) = authorization else {
             return Err(ApiError::unauthorized(
                 "this route needs a bearer token: send `Authorization: Bearer <token>`",
@@ -274,9 +332,18 @@ impl Tokens {
                 )
             })?;
         match self.by_digest.get(&digest(token)) {
-            Some((scope, access)) => Ok(Principal {
-                scope: scope.clone(),
-                access: *access,
+            Some(grant) if grant.expires_ms.is_some_and(|end| now_ms >= end) => {
+                let when = grant
+                    .expires_ms
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map_or_else(String::new, |t| format!(" at {}", t.format("%Y-%m-%dT%H:%M:%SZ")));
+                Err(ApiError::unauthorized(format!(
+                    "this token expired{when}: ask the server's operator for a new one"
+                )))
+            }
+            Some(grant) => Ok(Principal {
+                scope: grant.scope.clone(),
+                access: grant.access,
             }),
             None => Err(ApiError::unauthorized("this token is not valid on this server")),
         }
@@ -322,9 +389,9 @@ mod tests {
     fn env_format() {
         let t = Tokens::parse_env(&format!(" {A}=north,south ; {B}=* ;")).unwrap();
         assert_eq!(t.len(), 2);
-        let a = t.authenticate(Some(&format!("Bearer {A}"))).unwrap();
+        let a = t.authenticate(Some(&format!("Bearer {A}")), 0).unwrap();
         assert!(a.scope.allows("north") && a.scope.allows("south") && !a.scope.allows("east"));
-        let b = t.authenticate(Some(&format!("Bearer {B}"))).unwrap();
+        let b = t.authenticate(Some(&format!("Bearer {B}")), 0).unwrap();
         assert!(b.scope.allows("anything"));
         for bad in ["notoken", &format!("{A}="), &format!("{A}=../x"), "short=p"] {
             assert_eq!(
@@ -342,7 +409,7 @@ mod tests {
         ))
         .unwrap();
         assert!(
-            t.authenticate(Some(&format!("Bearer {A}")))
+            t.authenticate(Some(&format!("Bearer {A}")), 0)
                 .unwrap()
                 .scope
                 .allows("p1")
@@ -354,7 +421,11 @@ mod tests {
     #[test]
     fn access_levels_in_both_formats() {
         let t = Tokens::parse_env(&format!("{A}:read=north;{B}:write=*;token-cccc:cccccccccccc=p")).unwrap();
-        let level = |token: &str| t.authenticate(Some(&format!("Bearer {token}"))).unwrap().access;
+        let level = |token: &str| {
+            t.authenticate(Some(&format!("Bearer {token}")), 0)
+                .unwrap()
+                .access
+        };
         assert_eq!(level(A), Access::Read);
         assert_eq!(level(B), Access::Write);
         // `:cccccccccccc` is no level: part of the token, which is `admin` by default.
@@ -363,7 +434,11 @@ mod tests {
             r#"{{"tokens": [{{"token": "{A}", "projects": ["p"], "access": "read"}}, {{"token": "{B}", "projects": ["*"]}}]}}"#
         ))
         .unwrap();
-        let level = |token: &str| t.authenticate(Some(&format!("Bearer {token}"))).unwrap().access;
+        let level = |token: &str| {
+            t.authenticate(Some(&format!("Bearer {token}")), 0)
+                .unwrap()
+                .access
+        };
         assert_eq!((level(A), level(B)), (Access::Read, Access::Admin));
         let err = Tokens::parse_config(&format!(
             r#"{{"tokens": [{{"token": "{A}", "projects": ["p"], "access": "owner"}}]}}"#
@@ -375,7 +450,7 @@ mod tests {
     #[test]
     fn a_level_below_the_route_is_403_naming_both() {
         let t = Tokens::new().with_access(A, Scope::All, Access::Read).unwrap();
-        let p = t.authenticate(Some(&format!("Bearer {A}"))).unwrap();
+        let p = t.authenticate(Some(&format!("Bearer {A}")), 0).unwrap();
         assert!(p.require(Access::Read, "this route").is_ok());
         let e = p
             .require(Access::Write, "POST /v1/projects/p/ingest")
@@ -406,8 +481,34 @@ mod tests {
             Some("Bearer nope-nope-nope-nope"),
             Some(A),
         ] {
-            let e = t.authenticate(header).unwrap_err();
+            let e = t.authenticate(header, 0).unwrap_err();
             assert_eq!(e.code(), mudrock_shared::ErrorCode::Unauthorized, "{header:?}");
         }
+    }
+
+    #[test]
+    fn a_token_past_its_expiry_is_refused_and_says_so() {
+        let config = format!(
+            r#"{{"tokens": [{{"token": "{A}", "projects": ["north"], "access": "read", "expires": "2027-01-31T00:00:00Z"}},
+                            {{"token": "{B}", "projects": ["*"]}}]}}"#
+        );
+        let t = Tokens::parse_config(&config).unwrap();
+        let end = 1_801_353_600_000; // 2027-01-31T00:00:00Z
+        let bearer = |token: &str| format!("Bearer {token}");
+        assert_eq!(
+            t.authenticate(Some(&bearer(A)), end - 1).unwrap().access,
+            Access::Read
+        );
+        let e = t.authenticate(Some(&bearer(A)), end).unwrap_err();
+        assert!(
+            e.message().contains("expired at 2027-01-31T00:00:00Z"),
+            "{}",
+            e.message()
+        );
+        // A token without `expires` never expires.
+        assert!(t.authenticate(Some(&bearer(B)), i64::MAX).is_ok());
+        let bad = format!(r#"{{"tokens": [{{"token": "{A}", "projects": ["*"], "expires": "next week"}}]}}"#);
+        let e = Tokens::parse_config(&bad).unwrap_err();
+        assert!(e.to_string().contains("`next week`, not an RFC 3339 time"), "{e}");
     }
 }
