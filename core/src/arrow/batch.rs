@@ -311,12 +311,7 @@ pub fn column_names(curves: &[CurveInfo]) -> Vec<String> {
     let Some(index) = curves.first() else {
         return names;
     };
-    let upper = index.mnemonic.to_ascii_uppercase();
-    let index_name = if upper.starts_with("TIME") || upper.starts_with("ETIM") {
-        TIME_COLUMN
-    } else {
-        DEPTH_COLUMN
-    };
+    let index_name = index_column_name(&index.mnemonic);
     names[0] = index_name.to_owned();
     for i in 1..names.len() {
         let clash = |n: &str| {
@@ -334,6 +329,17 @@ pub fn column_names(curves: &[CurveInfo]) -> Vec<String> {
         }
     }
     names
+}
+
+/// The stored name of a log's index column whose mnemonic is `mnemonic`: [`TIME_COLUMN`] for a time
+/// index (`TIME…`, `ETIM…`), else [`DEPTH_COLUMN`].
+pub fn index_column_name(mnemonic: &str) -> &'static str {
+    let upper = mnemonic.to_ascii_uppercase();
+    if upper.starts_with("TIME") || upper.starts_with("ETIM") {
+        TIME_COLUMN
+    } else {
+        DEPTH_COLUMN
+    }
 }
 
 /// A mnemonic as a column name (see [`column_names`]).

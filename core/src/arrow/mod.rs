@@ -53,8 +53,8 @@ mod las_out;
 mod parquet;
 
 pub use batch::{
-    BatchOptions, DepthOrder, append_key_columns, column_names, depth_order, las_into_record_batch_with,
-    las_to_record_batch, las_to_record_batch_with,
+    BatchOptions, DepthOrder, append_key_columns, column_names, depth_order, index_column_name,
+    las_into_record_batch_with, las_to_record_batch, las_to_record_batch_with,
 };
 pub use las_out::record_batch_to_las;
 #[cfg(feature = "parquet")]

@@ -112,6 +112,21 @@ impl DataSet {
     pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, Column::len)
     }
+    /// Keeps row `i` of every column where `keep[i]` is true (rows past `keep` are kept).
+    pub fn retain_rows(&mut self, keep: &[bool]) {
+        for column in &mut self.columns {
+            let mut row = 0;
+            let mut kept = || {
+                row += 1;
+                keep.get(row - 1).copied().unwrap_or(true)
+            };
+            match column {
+                Column::Numeric(v) => v.retain(|_| kept()),
+                Column::Text(v) => v.retain(|_| kept()),
+            }
+        }
+    }
+
     pub fn column(&self, mnemonic: &str) -> Option<&Column> {
         let i = self
             .curves

@@ -123,19 +123,7 @@ pub fn apply(las: &mut LasFile, policy: DepthOrderPolicy) -> Vec<String> {
             for &i in &dropped {
                 keep[i] = false;
             }
-            for column in &mut las.log.columns {
-                let mut row = 0;
-                match column {
-                    Column::Numeric(v) => v.retain(|_| {
-                        row += 1;
-                        keep[row - 1]
-                    }),
-                    Column::Text(v) => v.retain(|_| {
-                        row += 1;
-                        keep[row - 1]
-                    }),
-                }
-            }
+            las.log.retain_rows(&keep);
         }
         DepthOrderPolicy::Reject => {}
     }

@@ -52,19 +52,7 @@ pub fn drop_repeated_rows(las: &mut LasFile) -> Vec<String> {
         ));
     }
 
-    for column in &mut las.log.columns {
-        let mut row = 0;
-        match column {
-            Column::Numeric(v) => v.retain(|_| {
-                row += 1;
-                keep[row - 1]
-            }),
-            Column::Text(v) => v.retain(|_| {
-                row += 1;
-                keep[row - 1]
-            }),
-        }
-    }
+    las.log.retain_rows(&keep);
     messages
 }
 

@@ -418,17 +418,17 @@ fn exported_differences(first: &LasFile) -> Vec<String> {
     diffs
 }
 
-/// `mudrock export --format las` on every real file: the stored log back as the file it came from.
-#[test]
-fn every_stored_log_exports_as_the_file_it_came_from() {
+/// Every file of `files` that reads, and what `differences` finds in it; fails listing the files where it
+/// finds something (`what` says what that means), and when fewer than 100 files were read.
+fn assert_no_differences(files: Vec<PathBuf>, what: &str, differences: impl Fn(LasFile) -> Vec<String>) {
     let dir = las_dir();
     let (mut failures, mut checked) = (Vec::new(), 0);
-    for path in all_files(&dir) {
+    for path in files {
         let Ok(first) = las::read_bytes(&std::fs::read(&path).unwrap()) else {
             continue;
         };
         checked += 1;
-        let diffs = exported_differences(&first);
+        let diffs = differences(first);
         if !diffs.is_empty() {
             failures.push(format!(
                 "{}:\n    {}",
@@ -440,42 +440,32 @@ fn every_stored_log_exports_as_the_file_it_came_from() {
     assert!(checked > 100, "only {checked} files were readable");
     assert!(
         failures.is_empty(),
-        "{} files differ:\n{}",
+        "{} files {what}:\n{}",
         failures.len(),
         failures.join("\n")
     );
 }
 
+/// `mudrock export --format las` on every real file: the stored log back as the file it came from.
+#[test]
+fn every_stored_log_exports_as_the_file_it_came_from() {
+    assert_no_differences(all_files(&las_dir()), "differ", |first| {
+        exported_differences(&first)
+    });
+}
+
 #[test]
 fn every_readable_file_survives_a_las2_round_trip() {
-    let dir = las_dir();
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for path in all_files(&dir) {
-        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if ext.as_deref() != Some("las") {
-            continue;
-        }
-        let Ok(first) = las::read_bytes(&std::fs::read(&path).unwrap()) else {
-            continue;
-        };
-        checked += 1;
-        let diffs = round_trip_differences(&first);
-        if !diffs.is_empty() {
-            failures.push(format!(
-                "{}:\n    {}",
-                rel_path(&dir, &path),
-                diffs.join("\n    ")
-            ));
-        }
-    }
-    assert!(checked > 100, "only {checked} files were readable");
-    assert!(
-        failures.is_empty(),
-        "{} files changed in a round trip:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let files = all_files(&las_dir())
+        .into_iter()
+        .filter(|path| {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+            ext.as_deref() == Some("las")
+        })
+        .collect();
+    assert_no_differences(files, "changed in a round trip", |first| {
+        round_trip_differences(&first)
+    });
 }
 
 // ---- specifics of real files ----
@@ -670,19 +660,16 @@ fn las3_numbered_data_sets_get_their_numbered_parameters() {
 #[test]
 fn no_real_file_is_refused_for_its_curve_list() {
     use mudrock_core::validation::{Registry, check_file};
-    let dir = las_dir();
-    let mut checked = 0;
-    let mut refused = Vec::new();
-    for path in all_files(&dir) {
-        let Ok(mut las) = las::read_bytes(&std::fs::read(&path).unwrap()) else {
-            continue;
-        };
-        checked += 1;
-        let verdict = check_file(&mut las, &Registry::standard(), "0123456789abcdef", &[]);
-        if let Some(reason) = verdict.rejection.filter(|r| r.contains("[index_column]")) {
-            refused.push(format!("{}: {reason}", rel_path(&dir, &path)));
-        }
-    }
-    assert!(checked > 100, "only {checked} files read");
-    assert!(refused.is_empty(), "{}", refused.join("\n"));
+    assert_no_differences(
+        all_files(&las_dir()),
+        "are refused for their curve list",
+        |mut las| {
+            let verdict = check_file(&mut las, &Registry::standard(), "0123456789abcdef", &[]);
+            verdict
+                .rejection
+                .filter(|r| r.contains("[index_column]"))
+                .into_iter()
+                .collect()
+        },
+    );
 }

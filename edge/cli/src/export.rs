@@ -1,7 +1,7 @@
 //! `mudrock export --project P --well W [--log L] [--format las|csv|parquet] [--output FILE]`: a stored
 //! log given back as a file (see the engine's `Project::export_log`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -9,6 +9,8 @@ use clap::ValueEnum;
 use mudrock_common::error::{Error, ErrorKind, Result};
 use mudrock_core::layout::{LogId, WellId};
 use mudrock_engine::service::{ExportFormat, Project};
+
+use crate::output;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportKind {
@@ -56,13 +58,7 @@ pub async fn run(
                 path.display()
             );
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&exported.body).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(Error::from(e)),
-                _ => {}
-            }
-        }
+        None => output::print_bytes(&exported.body)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,8 +13,13 @@ use mudrock_store::validation::num;
 
 /// Writes `text` to stdout; a reader that went away is not an error.
 pub fn print(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+/// Writes `bytes` to stdout; a reader that went away is not an error.
+pub fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::from(e)),
         _ => Ok(()),
     }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use bytes::Bytes;
-use mudrock_core::arrow::{DEPTH_COLUMN, FIELD_DESCRIPTION, FIELD_UNIT, TIME_COLUMN};
+use mudrock_core::arrow::{FIELD_DESCRIPTION, FIELD_UNIT, index_column_name};
 use mudrock_core::cache::{CacheKey, VersionSet};
 use mudrock_core::layout::WellId;
 use mudrock_core::query::{DepthRange, QueryError, QueryPlan, WellQuery, plan};
@@ -29,6 +29,7 @@ use super::{Project, ProjectCatalog};
 use crate::cache::{CacheWeight, L1Kind, ResultBatches};
 use crate::encode::{Format, encode_all};
 use crate::query::SqlOptions;
+use mudrock_common::catalog::CurveRow;
 use mudrock_common::error::{Error, ErrorKind, Result};
 
 /// A log window as a client asks for it.
@@ -231,37 +232,43 @@ impl Project {
     }
 }
 
-/// The well's curve columns as `well_logs` names them: every log's curves but its index (the first
-/// curve of each log, stored as `depth`), in catalog order, each name once.
+/// The well's curves in catalog order, each with its column in `well_logs`: every log's first curve is its
+/// index, stored as `depth` (or `time`); the others keep their names.
+fn well_columns<'a>(catalog: &'a ProjectCatalog, well: &WellId) -> Vec<(&'a str, &'a CurveRow, bool)> {
+    let mut log: Option<&str> = None;
+    catalog
+        .curves(well)
+        .map(|c| {
+            let index = log != Some(c.log_id.as_str());
+            log = Some(c.log_id.as_str());
+            let column = if index {
+                index_column_name(&c.mnemonic)
+            } else {
+                c.mnemonic.as_str()
+            };
+            (column, c, index)
+        })
+        .collect()
+}
+
+/// The well's curve columns as `well_logs` names them: every log's curves but its index, in catalog
+/// order, each name once.
 fn data_curves<'a>(catalog: &'a ProjectCatalog, well: &WellId) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
-    let mut log: Option<&str> = None;
-    for c in catalog.curves(well) {
-        let first_of_log = log != Some(c.log_id.as_str());
-        log = Some(c.log_id.as_str());
-        if !first_of_log && !out.contains(&c.mnemonic.as_str()) {
-            out.push(c.mnemonic.as_str());
+    for (column, _, index) in well_columns(catalog, well) {
+        if !index && !out.contains(&column) {
+            out.push(column);
         }
     }
     out
 }
 
-/// Unit and description of each column of the well (the first log's, where logs differ): the index of
-/// each log is the `depth` (or `time`) column.
+/// Unit and description of each column of the well, index columns included (the first log's, where logs
+/// differ).
 fn curve_descriptions(catalog: &ProjectCatalog, well: &WellId) -> HashMap<String, (String, String)> {
     let mut out = HashMap::new();
-    let mut log: Option<&str> = None;
-    for c in catalog.curves(well) {
-        let first_of_log = log != Some(c.log_id.as_str());
-        log = Some(c.log_id.as_str());
-        let column = if first_of_log {
-            let time = c.mnemonic.to_ascii_uppercase().starts_with("TIME")
-                || c.mnemonic.to_ascii_uppercase().starts_with("ETIM");
-            if time { TIME_COLUMN } else { DEPTH_COLUMN }.to_owned()
-        } else {
-            c.mnemonic.clone()
-        };
-        out.entry(column)
+    for (column, c, _) in well_columns(catalog, well) {
+        out.entry(column.to_owned())
             .or_insert_with(|| (c.unit.trim().to_owned(), c.description.trim().to_owned()));
     }
     out
